@@ -1,0 +1,5 @@
+"""`python -m opstui`."""
+
+from opstui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,147 @@
+"""The Textual app: it only composes the modes, the global keys and the shared state."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+from opstui.commands import ActionCommands, JumpCommands
+from opstui.data.config import Config, ConfigError, save_config
+from opstui.data.figures import current_escalations
+from opstui.data.repository import Repository
+from opstui.modals.error import ErrorDialog
+from opstui.modals.goto import GotoPrompt
+from opstui.modals.help import HelpScreen, help_groups
+from opstui.screens.base import OpsScreen
+from opstui.screens.bugs import BugsScreen
+from opstui.screens.customers import CustomersScreen
+from opstui.screens.portfolio import PortfolioScreen
+from opstui.screens.weekly import WeeklyScreen
+from opstui.session import Session
+from opstui.themes import THEMES
+
+
+class OpsApp(App[int]):
+    """opstui: the weekly product-operations review."""
+
+    TITLE = "opstui"
+    CSS_PATH = "styles/app.tcss"
+    MODES: ClassVar[dict[str, type[OpsScreen]]] = {  # type: ignore[assignment]
+        "portfolio": PortfolioScreen,
+        "bugs": BugsScreen,
+        "customers": CustomersScreen,
+        "weekly": WeeklyScreen,
+    }
+    COMMANDS = App.COMMANDS | {ActionCommands, JumpCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave opstui"),
+        Binding("question_mark", "help", "Keys", id="app.help", tooltip="Every key of this screen"),
+        Binding("1", "switch_mode('portfolio')", "Portfolio", id="app.portfolio", show=False),
+        Binding("2", "switch_mode('bugs')", "Bugs", id="app.bugs", show=False),
+        Binding("3", "switch_mode('customers')", "Customers", id="app.customers", show=False),
+        Binding("4", "switch_mode('weekly')", "Weekly", id="app.weekly", show=False),
+        Binding("g", "goto", "Go to screen (g p/b/c/w)", id="app.goto", show=False),
+    ]
+
+    def __init__(
+        self,
+        repo: Repository,
+        *,
+        config: Config | None = None,
+        as_of: date | None = None,
+        screen: str = "portfolio",
+        save_settings: bool = True,
+    ) -> None:
+        self.session = Session(repo, config or Config(), as_of)
+        self.initial_mode = screen
+        self.save_settings = save_settings
+        """Whether theme changes are written to the config file (off in tests)."""
+        self.escalation_count: int | None = None
+        self._showing_error = False
+        super().__init__()
+        for theme in THEMES:
+            self.register_theme(theme)
+
+    @property
+    def workspace_name(self) -> str:
+        return self.session.repo.name
+
+    def on_mount(self) -> None:
+        try:
+            self.theme = self.session.config.theme
+        except Exception:
+            self.notify(f"Unknown theme {self.session.config.theme!r}", severity="warning")
+        self.set_keymap(self.session.config.keymap)
+        self.count_escalations()
+        self.switch_mode(self.initial_mode)
+
+    def watch_theme(self, theme: str) -> None:
+        if not self.screen_stack or theme == self.session.config.theme:
+            return
+        self.session.config = self.session.config.model_copy(update={"theme": theme})
+        if self.save_settings:
+            try:
+                save_config(self.session.config)
+            except (OSError, ConfigError) as error:
+                self.notify(f"Theme not saved: {error}", severity="warning")
+
+    # -- shared state -------------------------------------------------------------------------
+
+    def count_escalations(self) -> None:
+        """Recount escalations and show the count in the header."""
+        session = self.session
+        self.escalation_count = len(current_escalations(session.repo, session.today))
+        if isinstance(self.screen, OpsScreen):
+            self.screen.refresh_header()
+
+    def data_changed(self) -> None:
+        """Called after every write: refresh the figures every screen shows."""
+        self.count_escalations()
+
+    def jump_to(self, mode: str, entity_id: int) -> None:
+        """Switch to `mode` and select the entity (command palette)."""
+
+        def select() -> None:
+            screen = self.screen
+            if isinstance(screen, OpsScreen):
+                screen.show_entity(entity_id)
+
+        self.switch_mode(mode)
+        self.call_after_refresh(select)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        screen = self.screen
+        title = screen.SCREEN_TITLE if isinstance(screen, OpsScreen) else "opstui"
+        self.push_screen(HelpScreen(title, help_groups(screen.active_bindings)))
+
+    def action_goto(self) -> None:
+        def chosen(mode: str | None) -> None:
+            if mode is not None:
+                self.switch_mode(mode)
+
+        self.push_screen(GotoPrompt(), chosen)
+
+    # -- failures -----------------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.worker_changed(event)
+
+    def worker_changed(self, event: Worker.StateChanged) -> None:
+        """A failed background job shows one error dialog; the app keeps running."""
+        if event.state is not WorkerState.ERROR or self._showing_error:
+            return
+        self._showing_error = True
+        error = event.worker.error
+
+        def closed(_: None) -> None:
+            self._showing_error = False
+
+        self.push_screen(
+            ErrorDialog("Something went wrong", f"{type(error).__name__}: {error}"), closed
+        )

@@ -1,0 +1,1 @@
+"""Everything that touches a workspace file: SQLite, migrations, config, the generator."""

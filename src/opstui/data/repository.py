@@ -1,0 +1,501 @@
+"""The repository: the only code that reads or writes a workspace's SQLite tables.
+
+Models go in and come out; aggregates are computed in SQL. Every public method that writes
+is one transaction, so a user action is stored whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from opstui.data.workspace import create_workspace, open_workspace
+from opstui.domain.bugs import CompanyBugCounts
+from opstui.domain.enums import DONE_BUG_STATUSES, OPEN_BUG_STATUSES, PersonRole, Phase, Priority
+from opstui.domain.models import (
+    ActionItem,
+    Bug,
+    Company,
+    Customer,
+    Decision,
+    FeatureRequest,
+    FeedbackEntry,
+    Kpis,
+    Model,
+    NpsResponse,
+    Person,
+    PhaseChange,
+    PlaybookCheck,
+    Product,
+    Project,
+    ReviewWeek,
+    Risk,
+    SavedFilter,
+    Submission,
+)
+from opstui.domain.text import clean_line
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+TABLES: dict[type[Model], str] = {
+    Company: "companies",
+    Product: "products",
+    Person: "people",
+    Project: "projects",
+    PhaseChange: "phase_changes",
+    Bug: "bugs",
+    Customer: "customers",
+    NpsResponse: "nps_responses",
+    FeedbackEntry: "feedback",
+    FeatureRequest: "feature_requests",
+    ActionItem: "action_items",
+    Decision: "decisions",
+    Risk: "risks",
+    SavedFilter: "saved_filters",
+}
+"""Entities with an integer `id`, and the table each lives in."""
+
+KEYED_TABLES: dict[type[Model], tuple[str, tuple[str, ...]]] = {
+    ReviewWeek: ("review_weeks", ("week",)),
+    Kpis: ("kpis", ("week",)),
+    Submission: ("submissions", ("week", "person_id", "part")),
+    PlaybookCheck: ("playbook_checks", ("bug_id", "step")),
+}
+"""Entities identified by natural keys, with their table and key columns."""
+
+_OPEN = ", ".join(f"'{status.value}'" for status in OPEN_BUG_STATUSES)
+_DONE = ", ".join(f"'{status.value}'" for status in DONE_BUG_STATUSES)
+
+
+def like_escape(text: str) -> str:
+    """`text` for a LIKE pattern with ESCAPE '\\': its wildcards match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class NotFoundError(LookupError):
+    """The row an update or delete names does not exist (any more)."""
+
+
+def _record(model: Model) -> dict[str, Any]:
+    """The row for `model`, validated again: a `model_copy(update=...)` skips validation,
+    and nothing unvalidated (control characters included) may reach the file."""
+    model = type(model).model_validate(model.model_dump())
+    record = model.model_dump(mode="json")
+    if record.get("id") is None:
+        record.pop("id", None)
+    return record
+
+
+class Repository:
+    """A workspace opened for reading and writing."""
+
+    def __init__(self, db: Database, path: Path | None = None) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Repository:
+        """Open an existing workspace (see `open_workspace` for what is refused)."""
+        return cls(open_workspace(path), Path(path))
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], *, make_dirs: bool = False) -> Repository:
+        """Create a new, empty workspace."""
+        return cls(create_workspace(path, make_dirs=make_dirs), Path(path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def name(self) -> str:
+        """The workspace's display name: its `name` meta entry, or its file name."""
+        stored = self.meta("name")
+        if stored:
+            return stored
+        return self.path.stem if self.path is not None else "workspace"
+
+    # -- generic --------------------------------------------------------------------------
+
+    def _rows(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> Iterator[dict[str, Any]]:
+        return self.db.query(sql, params)
+
+    def _models(
+        self, model: type[ModelT], sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> list[ModelT]:
+        return [model.model_validate(row) for row in self._rows(sql, params)]
+
+    def add(self, model: ModelT) -> ModelT:
+        """Store a new entity; returns it with its id (or as stored, for keyed entities)."""
+        with self.db.atomic():
+            return self._insert(model)
+
+    def add_many(self, models: Iterable[Model]) -> None:
+        """Store many new entities of one kind in one transaction (imports, the generator)."""
+        with self.db.atomic():
+            batch: list[dict[str, Any]] = []
+            table = ""
+            for model in models:
+                kind = self._table_of(type(model))
+                if table and kind != table:
+                    raise ValueError("add_many takes entities of one kind")
+                table = kind
+                batch.append(_record(model))
+            if batch:
+                self.db.table(table).insert_all(batch, batch_size=2000)
+
+    def _table_of(self, model: type[Model]) -> str:
+        if model in TABLES:
+            return TABLES[model]
+        return KEYED_TABLES[model][0]
+
+    def _insert(self, model: ModelT) -> ModelT:
+        table = self.db.table(self._table_of(type(model)))
+        table.insert(_record(model))
+        if type(model) in TABLES:
+            return model.model_copy(update={"id": table.last_pk})
+        return model
+
+    def update(self, model: Model) -> None:
+        """Replace a stored entity's fields with the model's, in one transaction."""
+        with self.db.atomic():
+            self._update(model)
+
+    def _update(self, model: Model) -> None:
+        kind = type(model)
+        if kind in TABLES:
+            entity_id = getattr(model, "id", None)
+            if entity_id is None:
+                raise NotFoundError(f"{kind.__name__} has no id; add it first")
+            cursor = self.db.execute(
+                self._update_sql(TABLES[kind], ("id",), _record(model)),
+                {**_record(model), "id": entity_id},
+            )
+        else:
+            table, keys = KEYED_TABLES[kind]
+            cursor = self.db.execute(self._update_sql(table, keys, _record(model)), _record(model))
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"{kind.__name__} no longer exists")
+
+    @staticmethod
+    def _update_sql(table: str, keys: tuple[str, ...], record: dict[str, Any]) -> str:
+        columns = ", ".join(f"[{name}] = :{name}" for name in record if name not in keys)
+        where = " AND ".join(f"[{name}] = :{name}" for name in keys)
+        return f"UPDATE [{table}] SET {columns} WHERE {where}"
+
+    def upsert(self, model: Model) -> None:
+        """Store a keyed entity (a week's KPIs, a submission), replacing what was there."""
+        table, keys = KEYED_TABLES[type(model)]
+        with self.db.atomic():
+            self.db.table(table).upsert(_record(model), pk=keys if len(keys) > 1 else keys[0])
+
+    def delete(self, model: type[Model], entity_id: int) -> None:
+        """Delete one entity by id (linked rows follow the schema's ON DELETE rules)."""
+        with self.db.atomic():
+            cursor = self.db.execute(f"DELETE FROM [{TABLES[model]}] WHERE id = ?", [entity_id])
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"{model.__name__} {entity_id} no longer exists")
+
+    def get(self, model: type[ModelT], entity_id: int) -> ModelT | None:
+        rows = self._models(model, f"SELECT * FROM [{TABLES[model]}] WHERE id = ?", [entity_id])
+        return rows[0] if rows else None
+
+    def all(self, model: type[ModelT], order_by: str = "id") -> list[ModelT]:
+        return self._models(model, f"SELECT * FROM [{self._table_of(model)}] ORDER BY {order_by}")
+
+    def count(self, model: type[Model]) -> int:
+        return int(self.db.execute(f"SELECT count(*) FROM [{self._table_of(model)}]").fetchone()[0])
+
+    # -- meta -----------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db.atomic():
+            self.db.table("meta").upsert({"key": key, "value": clean_line(value)}, pk="key")
+
+    # -- people and companies -------------------------------------------------------------
+
+    def companies(self) -> list[Company]:
+        return self.all(Company, "name")
+
+    def people(self, role: PersonRole | None = None) -> list[Person]:
+        if role is None:
+            return self.all(Person, "name")
+        return self._models(Person, "SELECT * FROM people WHERE role = ? ORDER BY name", [role])
+
+    def products(self, company_id: int | None = None) -> list[Product]:
+        if company_id is None:
+            return self.all(Product, "name")
+        return self._models(
+            Product, "SELECT * FROM products WHERE company_id = ? ORDER BY name", [company_id]
+        )
+
+    # -- projects -------------------------------------------------------------------------
+
+    def projects(self) -> list[Project]:
+        return self.all(Project, "name")
+
+    def phase_history(self, project_id: int | None = None) -> list[PhaseChange]:
+        if project_id is None:
+            return self.all(PhaseChange, "project_id, entered_on, id")
+        return self._models(
+            PhaseChange,
+            "SELECT * FROM phase_changes WHERE project_id = ? ORDER BY entered_on, id",
+            [project_id],
+        )
+
+    def add_project(self, project: Project, entered_on: date) -> Project:
+        """Store a new project and record that it entered its phase on `entered_on`."""
+        with self.db.atomic():
+            stored = self._insert(project)
+            assert stored.id is not None
+            self._insert(
+                PhaseChange(project_id=stored.id, phase=stored.phase, entered_on=entered_on)
+            )
+            return stored
+
+    def save_project(self, project: Project, today: date) -> Project:
+        """Store an edited project; a change of phase is recorded with today's date."""
+        with self.db.atomic():
+            assert project.id is not None
+            before = self.get(Project, project.id)
+            if before is None:
+                raise NotFoundError(f"project {project.id} no longer exists")
+            self._update(project)
+            if before.phase is not project.phase:
+                self._insert(
+                    PhaseChange(project_id=project.id, phase=project.phase, entered_on=today)
+                )
+            return project
+
+    def move_phase(self, project_id: int, phase: Phase, on: date) -> Project:
+        """Move a project to `phase` and record the transition with its date."""
+        with self.db.atomic():
+            project = self.get(Project, project_id)
+            if project is None:
+                raise NotFoundError(f"project {project_id} no longer exists")
+            moved = project.model_copy(update={"phase": phase})
+            self._update(moved)
+            self._insert(PhaseChange(project_id=project_id, phase=phase, entered_on=on))
+            return moved
+
+    # -- bugs -----------------------------------------------------------------------------
+
+    def bug_counts_by_company(self, today: date, window_days: int) -> list[CompanyBugCounts]:
+        """Open bugs per company and priority, and the resolution window's counts, in SQL."""
+        since = (today - timedelta(days=window_days - 1)).isoformat()
+        until = (today + timedelta(days=1)).isoformat()
+        sql = f"""
+            SELECT c.id, c.name,
+              coalesce(sum(b.status IN ({_OPEN}) AND b.priority = 'P0'), 0) AS p0,
+              coalesce(sum(b.status IN ({_OPEN}) AND b.priority = 'P1'), 0) AS p1,
+              coalesce(sum(b.status IN ({_OPEN}) AND b.priority = 'P2'), 0) AS p2,
+              coalesce(sum(b.status IN ({_OPEN}) AND b.priority = 'P3'), 0) AS p3,
+              coalesce(sum(b.status IN ({_OPEN}) AND b.priority IS NULL), 0) AS untriaged,
+              coalesce(sum(b.status != 'duplicate'
+                           AND b.opened_at >= :since AND b.opened_at < :until), 0) AS total,
+              coalesce(sum(b.status IN ({_DONE})
+                           AND b.opened_at >= :since AND b.opened_at < :until), 0) AS done,
+              coalesce(sum(CASE WHEN b.status IN ({_DONE}) AND b.resolved_at >= :since
+                                 AND b.resolved_at < :until
+                           THEN julianday(b.resolved_at) - julianday(b.opened_at) END), 0)
+                AS days_sum,
+              coalesce(sum(b.status IN ({_DONE}) AND b.resolved_at >= :since
+                           AND b.resolved_at < :until), 0) AS resolved
+            FROM companies c LEFT JOIN bugs b ON b.company_id = c.id
+            GROUP BY c.id ORDER BY c.name
+        """
+        return [
+            CompanyBugCounts(
+                company_id=row["id"],
+                company=row["name"],
+                open_by_priority={
+                    Priority.P0: row["p0"],
+                    Priority.P1: row["p1"],
+                    Priority.P2: row["p2"],
+                    Priority.P3: row["p3"],
+                },
+                untriaged=row["untriaged"],
+                window_total=row["total"],
+                window_done=row["done"],
+                resolution_days_sum=float(row["days_sum"]),
+                resolution_count=row["resolved"],
+            )
+            for row in self._rows(sql, {"since": since, "until": until})
+        ]
+
+    def escalation_bugs(self) -> list[Bug]:
+        """Open bugs that trigger an escalation: P0/P1, or flagged security/compliance."""
+        return self._models(
+            Bug,
+            f"SELECT * FROM bugs WHERE status IN ({_OPEN}) "
+            "AND (priority IN ('P0', 'P1') OR security_flag) ORDER BY priority, opened_at",
+        )
+
+    def open_bug_count(self) -> int:
+        row = self.db.execute(f"SELECT count(*) FROM bugs WHERE status IN ({_OPEN})").fetchone()
+        return int(row[0])
+
+    def search_bug_titles(self, query: str, limit: int) -> list[tuple[int, str]]:
+        """Newest bugs whose title holds every word of `query` (for jumping to a bug)."""
+        words = query.split()
+        if not words:
+            return []
+        where = " AND ".join("title LIKE ? ESCAPE '\\'" for _ in words)
+        params: list[Any] = [f"%{like_escape(word)}%" for word in words]
+        rows = self._rows(
+            f"SELECT id, title FROM bugs WHERE {where} ORDER BY opened_at DESC LIMIT ?",
+            [*params, limit],
+        )
+        return [(row["id"], row["title"]) for row in rows]
+
+    def playbook_checks(self, bug_id: int) -> list[PlaybookCheck]:
+        return self._models(
+            PlaybookCheck,
+            "SELECT * FROM playbook_checks WHERE bug_id = ? ORDER BY done_at",
+            [bug_id],
+        )
+
+    def link_bug_customer(self, bug_id: int, customer_id: int) -> None:
+        with self.db.atomic():
+            self.db.table("bug_customers").insert(
+                {"bug_id": bug_id, "customer_id": customer_id}, ignore=True
+            )
+
+    def bug_customer_ids(self, bug_id: int) -> list[int]:
+        rows = self._rows("SELECT customer_id FROM bug_customers WHERE bug_id = ?", [bug_id])
+        return [row["customer_id"] for row in rows]
+
+    # -- customers ------------------------------------------------------------------------
+
+    def customers(self) -> list[Customer]:
+        return self.all(Customer, "name")
+
+    def nps_scores(self) -> dict[int, list[int]]:
+        """Every customer's NPS survey scores, by customer id."""
+        scores: dict[int, list[int]] = defaultdict(list)
+        for row in self._rows("SELECT customer_id, score FROM nps_responses ORDER BY id"):
+            scores[row["customer_id"]].append(row["score"])
+        return dict(scores)
+
+    def nps_responses(self, customer_id: int) -> list[NpsResponse]:
+        return self._models(
+            NpsResponse,
+            "SELECT * FROM nps_responses WHERE customer_id = ? ORDER BY responded_on DESC, id DESC",
+            [customer_id],
+        )
+
+    def feedback(self, customer_id: int) -> list[FeedbackEntry]:
+        """A customer's feedback log, newest first."""
+        return self._models(
+            FeedbackEntry,
+            "SELECT * FROM feedback WHERE customer_id = ? ORDER BY logged_on DESC, id DESC",
+            [customer_id],
+        )
+
+    def feature_requests(self) -> list[FeatureRequest]:
+        return self.all(FeatureRequest, "title")
+
+    def request_asker_ids(self) -> dict[int, list[int]]:
+        """Customer ids who asked for each feature request."""
+        askers: dict[int, list[int]] = defaultdict(list)
+        for row in self._rows(
+            "SELECT request_id, customer_id FROM request_customers ORDER BY request_id, customer_id"
+        ):
+            askers[row["request_id"]].append(row["customer_id"])
+        return dict(askers)
+
+    def link_request_customer(self, request_id: int, customer_id: int) -> None:
+        with self.db.atomic():
+            self.db.table("request_customers").insert(
+                {"request_id": request_id, "customer_id": customer_id}, ignore=True
+            )
+
+    # -- the weekly review ----------------------------------------------------------------
+
+    def review_weeks(self) -> list[ReviewWeek]:
+        return self.all(ReviewWeek, "week")
+
+    def latest_review_week(self) -> str | None:
+        """The newest week that has review data (a review week, KPIs or a snapshot)."""
+        row = self.db.execute(
+            "SELECT max(week) FROM (SELECT week FROM review_weeks UNION ALL "
+            "SELECT week FROM kpis UNION ALL SELECT week FROM snapshots)"
+        ).fetchone()
+        return None if row[0] is None else str(row[0])
+
+    def submissions(self, week: str) -> list[Submission]:
+        return self._models(
+            Submission, "SELECT * FROM submissions WHERE week = ? ORDER BY person_id, part", [week]
+        )
+
+    def kpis(self, week: str) -> Kpis | None:
+        rows = self._models(Kpis, "SELECT * FROM kpis WHERE week = ?", [week])
+        return rows[0] if rows else None
+
+    def action_items(self, week: str | None = None) -> list[ActionItem]:
+        if week is None:
+            return self.all(ActionItem, "week, id")
+        return self._models(
+            ActionItem, "SELECT * FROM action_items WHERE week = ? ORDER BY id", [week]
+        )
+
+    def decisions(self, week: str | None = None) -> list[Decision]:
+        if week is None:
+            return self.all(Decision, "raised_at, id")
+        return self._models(
+            Decision, "SELECT * FROM decisions WHERE week = ? ORDER BY raised_at, id", [week]
+        )
+
+    def risks(self) -> list[Risk]:
+        return self.all(Risk, "id")
+
+    def snapshot_data(self, week: str) -> dict[str, Any] | None:
+        """A frozen week's stored figures (JSON), or None when the week is not frozen."""
+        row = self.db.execute("SELECT data FROM snapshots WHERE week = ?", [week]).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def snapshot_weeks(self) -> list[str]:
+        return [row["week"] for row in self._rows("SELECT week FROM snapshots ORDER BY week")]
+
+    def save_snapshot(
+        self, week: str, version: int, frozen_at: datetime, data: dict[str, Any]
+    ) -> None:
+        """Store a week's snapshot, replacing a previous one for the same week."""
+        with self.db.atomic():
+            self.db.table("snapshots").upsert(
+                {
+                    "week": week,
+                    "version": version,
+                    "frozen_at": frozen_at.isoformat(),
+                    "data": json.dumps(data, sort_keys=True, ensure_ascii=False),
+                },
+                pk="week",
+            )
+
+    # -- overview -------------------------------------------------------------------------
+
+    def summary(self) -> dict[str, int]:
+        """How many of each main entity the workspace holds."""
+        return {
+            "companies": self.count(Company),
+            "projects": self.count(Project),
+            "bugs": self.count(Bug),
+            "open bugs": self.open_bug_count(),
+            "customers": self.count(Customer),
+            "feature requests": self.count(FeatureRequest),
+            "action items": self.count(ActionItem),
+            "decisions": self.count(Decision),
+            "snapshots": len(self.snapshot_weeks()),
+        }

@@ -1,0 +1,1239 @@
+"""The demo workspace generator: the seed documents' portfolio as a deterministic workspace.
+
+The same arguments always give the same content: every random choice comes from one seeded
+`random.Random`, and every date is fixed around the seed's review week, Monday 2026-07-06
+(2026-W28). `--bugs/--projects/--customers` scale it up for benchmarks.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from opstui.data.config import Config
+from opstui.data.figures import week_snapshot
+from opstui.data.repository import Repository
+from opstui.domain.enums import (
+    SUBMISSION_PARTS,
+    ActionPriority,
+    ActionStatus,
+    BugStatus,
+    ChurnRisk,
+    DecisionCategory,
+    DecisionKind,
+    Feasibility,
+    FeedbackKind,
+    HealthBand,
+    LaunchPhase,
+    MarketValidation,
+    PersonRole,
+    Phase,
+    PlaybookStep,
+    Priority,
+    ProjectStatus,
+    QualityGates,
+    RequestStatus,
+    RiskLevel,
+    RiskStatus,
+    VelocityTrend,
+)
+from opstui.domain.models import (
+    ActionItem,
+    Bug,
+    Company,
+    Customer,
+    Decision,
+    FeatureRequest,
+    FeedbackEntry,
+    Kpis,
+    NpsResponse,
+    Person,
+    PhaseChange,
+    PlaybookCheck,
+    Product,
+    Project,
+    ReviewWeek,
+    Risk,
+    Submission,
+)
+from opstui.domain.snapshot import BugRowFigure, SnapshotData
+from opstui.domain.weeks import preread_deadline, previous_week, week_monday
+
+DEMO_WEEK = "2026-W28"
+DEMO_TODAY = date(2026, 7, 6)
+"""The demo's "today": the Monday of the seed's review week."""
+DEMO_SEED = 20260706
+_GENERATED_AT = "2026-07-06 08:00:00+00:00"
+_RESOLUTION_WINDOW_START = DEMO_TODAY - timedelta(days=89)
+
+
+@dataclass(frozen=True, slots=True)
+class SampleSize:
+    """How much to generate; None means the demo's own amount."""
+
+    bugs: int | None = None
+    projects: int | None = None
+    customers: int | None = None
+
+
+# -- the seed's fixed content -----------------------------------------------------------------
+
+_COMPANIES = ("Company A", "Company B", "Company C")
+_PRODUCTS = {
+    "Company A": ("Boleta", "Invoicing"),
+    "Company B": ("Payroll", "HR Suite"),
+    "Company C": ("Banking Connect", "Treasury"),
+}
+_PEOPLE: tuple[tuple[str, PersonRole, str | None], ...] = (
+    ("Ana Ruiz", PersonRole.PRODUCT_MANAGER, "Company A"),
+    ("Tomás Herrera", PersonRole.PRODUCT_MANAGER, "Company A"),
+    ("Priya Nair", PersonRole.PRODUCT_MANAGER, "Company B"),
+    ("Lucas Moreau", PersonRole.PRODUCT_MANAGER, "Company B"),
+    ("Mei Chen", PersonRole.PRODUCT_MANAGER, "Company C"),
+    ("Daniel Okafor", PersonRole.PRODUCT_MANAGER, "Company C"),
+    ("Sofia Lindqvist", PersonRole.ENGINEERING_LEAD, "Company A"),
+    ("Rahul Mehta", PersonRole.ENGINEERING_LEAD, "Company A"),
+    ("Jonas Weber", PersonRole.ENGINEERING_LEAD, "Company B"),
+    ("Carmen Vidal", PersonRole.ENGINEERING_LEAD, "Company B"),
+    ("Kenji Sato", PersonRole.ENGINEERING_LEAD, "Company C"),
+    ("Amara Diallo", PersonRole.ENGINEERING_LEAD, "Company C"),
+    ("Laura Becker", PersonRole.DIRECTOR, "Company A"),
+    ("Miguel Fernández", PersonRole.DIRECTOR, "Company B"),
+    ("Grace Kim", PersonRole.DIRECTOR, "Company C"),
+    ("Olivia Hart", PersonRole.CSM, None),
+    ("Ben Adeyemi", PersonRole.CSM, None),
+    ("Hana Novak", PersonRole.CSM, None),
+    ("Elena Rossi", PersonRole.EXECUTIVE, None),
+    ("Victor Alves", PersonRole.OTHER, None),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _ProjectSeed:
+    name: str
+    company: str
+    product: str
+    phase: Phase
+    progress: int
+    status: ProjectStatus
+    milestone: str
+    milestone_date: date
+    risk: RiskLevel
+    completion: date
+    baseline: date
+    pm: str
+    lead: str
+    cpto_input: str = ""
+
+
+_D = date
+_SEED_PROJECTS: tuple[_ProjectSeed, ...] = (
+    # The four rows of the seed's portfolio table, exactly.
+    _ProjectSeed(
+        "Boleta Automation",
+        "Company A",
+        "Boleta",
+        Phase.DELIVERY,
+        85,
+        ProjectStatus.ON_TRACK,
+        "Full Rollout",
+        _D(2026, 7, 9),
+        RiskLevel.LOW,
+        _D(2026, 7, 12),
+        _D(2026, 7, 12),
+        "Ana Ruiz",
+        "Sofia Lindqvist",
+        "Approve the rollout to the remaining 40% of customers.",
+    ),
+    _ProjectSeed(
+        "Multi-State Payroll",
+        "Company B",
+        "Payroll",
+        Phase.DEVELOPMENT,
+        60,
+        ProjectStatus.AT_RISK,
+        "Sprint 4 Demo",
+        _D(2026, 7, 10),
+        RiskLevel.MEDIUM,
+        _D(2026, 7, 14),
+        _D(2026, 7, 3),
+        "Priya Nair",
+        "Jonas Weber",
+        "Two engineers from Company C's platform team for three sprints.",
+    ),
+    _ProjectSeed(
+        "Banking Integration",
+        "Company C",
+        "Banking Connect",
+        Phase.DEFINITION,
+        90,
+        ProjectStatus.ON_TRACK,
+        "Dev Handoff",
+        _D(2026, 7, 15),
+        RiskLevel.LOW,
+        _D(2026, 7, 18),
+        _D(2026, 7, 18),
+        "Mei Chen",
+        "Kenji Sato",
+        "Architecture sign-off: reuse Company A's connector framework?",
+    ),
+    _ProjectSeed(
+        "Invoice AI",
+        "Company A",
+        "Invoicing",
+        Phase.DISCOVERY,
+        45,
+        ProjectStatus.ON_TRACK,
+        "Problem Validation",
+        _D(2026, 7, 18),
+        RiskLevel.LOW,
+        _D(2026, 7, 22),
+        _D(2026, 7, 22),
+        "Tomás Herrera",
+        "Rahul Mehta",
+        "Go/no-go criteria for the discovery gate.",
+    ),
+    # A dozen more, across every phase.
+    _ProjectSeed(
+        "Mobile Expense Capture",
+        "Company A",
+        "Invoicing",
+        Phase.DISCOVERY,
+        20,
+        ProjectStatus.ON_TRACK,
+        "Interview Synthesis",
+        _D(2026, 7, 24),
+        RiskLevel.LOW,
+        _D(2026, 8, 28),
+        _D(2026, 8, 28),
+        "Tomás Herrera",
+        "Rahul Mehta",
+    ),
+    _ProjectSeed(
+        "Customer Portal Redesign",
+        "Company B",
+        "HR Suite",
+        Phase.DISCOVERY,
+        30,
+        ProjectStatus.AT_RISK,
+        "Prototype Review",
+        _D(2026, 7, 16),
+        RiskLevel.MEDIUM,
+        _D(2026, 8, 14),
+        _D(2026, 8, 7),
+        "Lucas Moreau",
+        "Carmen Vidal",
+        "Budget for a research agency (over $5K).",
+    ),
+    _ProjectSeed(
+        "Predictive Cash Flow",
+        "Company C",
+        "Treasury",
+        Phase.DISCOVERY,
+        10,
+        ProjectStatus.ON_TRACK,
+        "Data Audit",
+        _D(2026, 7, 21),
+        RiskLevel.MEDIUM,
+        _D(2026, 9, 30),
+        _D(2026, 9, 30),
+        "Daniel Okafor",
+        "Amara Diallo",
+    ),
+    _ProjectSeed(
+        "Tax Engine v2",
+        "Company A",
+        "Boleta",
+        Phase.DEFINITION,
+        70,
+        ProjectStatus.ON_TRACK,
+        "Scope Sign-off",
+        _D(2026, 7, 13),
+        RiskLevel.LOW,
+        _D(2026, 10, 30),
+        _D(2026, 10, 30),
+        "Ana Ruiz",
+        "Sofia Lindqvist",
+    ),
+    _ProjectSeed(
+        "Time & Attendance",
+        "Company B",
+        "HR Suite",
+        Phase.DEFINITION,
+        55,
+        ProjectStatus.AT_RISK,
+        "Feasibility Spike",
+        _D(2026, 7, 17),
+        RiskLevel.MEDIUM,
+        _D(2026, 10, 16),
+        _D(2026, 10, 2),
+        "Lucas Moreau",
+        "Carmen Vidal",
+        "Decide build vs. buy for the time-clock hardware integration.",
+    ),
+    _ProjectSeed(
+        "Open Banking Connectors",
+        "Company C",
+        "Banking Connect",
+        Phase.DEFINITION,
+        35,
+        ProjectStatus.ON_TRACK,
+        "Vendor Shortlist",
+        _D(2026, 7, 20),
+        RiskLevel.LOW,
+        _D(2026, 11, 13),
+        _D(2026, 11, 13),
+        "Mei Chen",
+        "Kenji Sato",
+    ),
+    _ProjectSeed(
+        "CFDI 4.0 Compliance",
+        "Company A",
+        "Invoicing",
+        Phase.DEVELOPMENT,
+        75,
+        ProjectStatus.ON_TRACK,
+        "Sprint 6 Demo",
+        _D(2026, 7, 8),
+        RiskLevel.LOW,
+        _D(2026, 7, 31),
+        _D(2026, 7, 31),
+        "Ana Ruiz",
+        "Rahul Mehta",
+    ),
+    _ProjectSeed(
+        "Benefits Enrollment",
+        "Company B",
+        "HR Suite",
+        Phase.DEVELOPMENT,
+        40,
+        ProjectStatus.OFF_TRACK,
+        "Integration Test",
+        _D(2026, 7, 14),
+        RiskLevel.HIGH,
+        _D(2026, 9, 18),
+        _D(2026, 8, 21),
+        "Lucas Moreau",
+        "Carmen Vidal",
+        "Re-plan or cut scope: carrier API certification is four weeks late.",
+    ),
+    _ProjectSeed(
+        "Reconciliation Engine",
+        "Company C",
+        "Treasury",
+        Phase.DEVELOPMENT,
+        55,
+        ProjectStatus.ON_TRACK,
+        "Sprint 3 Demo",
+        _D(2026, 7, 9),
+        RiskLevel.LOW,
+        _D(2026, 8, 28),
+        _D(2026, 8, 28),
+        "Daniel Okafor",
+        "Amara Diallo",
+    ),
+    _ProjectSeed(
+        "Vendor Onboarding",
+        "Company A",
+        "Boleta",
+        Phase.DELIVERY,
+        95,
+        ProjectStatus.ON_TRACK,
+        "GA Announcement",
+        _D(2026, 7, 7),
+        RiskLevel.LOW,
+        _D(2026, 7, 10),
+        _D(2026, 7, 10),
+        "Tomás Herrera",
+        "Sofia Lindqvist",
+    ),
+    _ProjectSeed(
+        "Payroll Self-Service",
+        "Company B",
+        "Payroll",
+        Phase.DELIVERY,
+        80,
+        ProjectStatus.AT_RISK,
+        "Gradual Rollout 50%",
+        _D(2026, 7, 13),
+        RiskLevel.MEDIUM,
+        _D(2026, 7, 24),
+        _D(2026, 7, 17),
+        "Priya Nair",
+        "Jonas Weber",
+    ),
+    _ProjectSeed(
+        "Treasury Dashboard",
+        "Company C",
+        "Treasury",
+        Phase.DELIVERY,
+        90,
+        ProjectStatus.ON_TRACK,
+        "Full Rollout",
+        _D(2026, 7, 16),
+        RiskLevel.LOW,
+        _D(2026, 7, 17),
+        _D(2026, 7, 17),
+        "Mei Chen",
+        "Kenji Sato",
+    ),
+)
+
+# Open bugs per company and priority (the seed's table, plus P3 and untriaged), and the
+# resolution rate each company should show over the 90-day window.
+_OPEN_BUGS = {
+    "Company A": {Priority.P0: 0, Priority.P1: 5, Priority.P2: 18, Priority.P3: 9, None: 4},
+    "Company B": {Priority.P0: 1, Priority.P1: 8, Priority.P2: 22, Priority.P3: 12, None: 4},
+    "Company C": {Priority.P0: 0, Priority.P1: 3, Priority.P2: 15, Priority.P3: 0, None: 1},
+}
+_RESOLUTION_RATE = {"Company A": 0.87, "Company B": 0.82, "Company C": 0.93}
+# The previous weeks' rates, so the matrix shows the seed's trend arrows (A ↑, B →, C ↑).
+_PREVIOUS_RATES = {
+    "2026-W27": {"Company A": 84.2, "Company B": 81.7, "Company C": 90.4, "Total": 85.1},
+    "2026-W26": {"Company A": 83.0, "Company B": 83.1, "Company C": 89.8, "Total": 84.9},
+    "2026-W25": {"Company A": 81.5, "Company B": 84.0, "Company C": 88.7, "Total": 84.6},
+}
+
+_BUG_SUBJECTS = (
+    "Invoice PDF",
+    "Payroll run",
+    "Bank sync",
+    "Tax calculation",
+    "CSV import",
+    "Login",
+    "SSO redirect",
+    "Dashboard chart",
+    "Webhook retry",
+    "Email notification",
+    "Report export",
+    "Timezone handling",
+    "Currency rounding",
+    "Audit log",
+    "Search index",
+    "API rate limit",
+    "Mobile layout",
+    "Password reset",
+    "Session timeout",
+    "File upload",
+)
+_BUG_PROBLEMS = (
+    "fails for accounts with more than 1,000 rows",
+    "shows the wrong total after an edit",
+    "times out under load",
+    "duplicates entries on retry",
+    "is slow on the first load",
+    "drops accents in names",
+    "ignores the company's locale",
+    "returns HTTP 500 intermittently",
+    "loses the filter after refresh",
+    "crashes on an empty file",
+    "reports stale data for an hour",
+    "double-counts refunds",
+)
+_UNTRIAGED_TITLES = (
+    "Boleta XML rejected by SII for folio ranges above 10,000",
+    "Payroll preview hangs when an employee has two contracts",
+    "Bank statement import skips rows with a trailing comma",
+    "Export to Excel loses leading zeros in tax IDs",
+    "HR Suite onboarding email links to the staging host",
+    "Overtime rule for Nevada applied to California employees",
+    "Treasury FX rates not refreshed on weekends",
+    "Dark-mode chart labels unreadable in the dashboard",
+    "Vendor portal shows another vendor's logo after logout",
+    "Invoice numbering resets when the fiscal year changes mid-month",
+    "Duplicate webhook deliveries after a 502 from the receiver",
+    "Search returns archived customers first",
+)
+
+_CUSTOMERS: tuple[tuple[str, str, float, ChurnRisk, int, int, int], ...] = (
+    # name, company, ARR, churn risk, seats, active users, critical features used
+    ("Andes Retail", "Company A", 180_000, ChurnRisk.LOW, 400, 352, 5),
+    ("Pacífico Foods", "Company A", 95_000, ChurnRisk.MEDIUM, 150, 96, 3),
+    ("Altiplano Mining", "Company A", 240_000, ChurnRisk.LOW, 600, 498, 4),
+    ("Lago Verde Hotels", "Company A", 42_000, ChurnRisk.HIGH, 80, 31, 2),
+    ("Cordillera Health", "Company A", 130_000, ChurnRisk.LOW, 300, 261, 4),
+    ("Northwind Logistics", "Company B", 210_000, ChurnRisk.MEDIUM, 900, 610, 3),
+    ("Bluebird Staffing", "Company B", 88_000, ChurnRisk.LOW, 250, 221, 5),
+    ("Harbor & Pine", "Company B", 64_000, ChurnRisk.HIGH, 120, 54, 1),
+    ("Summit Schools", "Company B", 150_000, ChurnRisk.LOW, 1200, 1010, 4),
+    ("Redwood Clinics", "Company B", 72_000, ChurnRisk.MEDIUM, 200, 132, 3),
+    ("Meridian Bank", "Company C", 320_000, ChurnRisk.LOW, 350, 301, 5),
+    ("Quayside Credit Union", "Company C", 110_000, ChurnRisk.MEDIUM, 140, 88, 3),
+    ("Orbit Payments", "Company C", 260_000, ChurnRisk.LOW, 500, 455, 4),
+    ("Granite Capital", "Company C", 55_000, ChurnRisk.HIGH, 60, 22, 1),
+    ("Lumen Insurance", "Company C", 190_000, ChurnRisk.LOW, 420, 340, 4),
+    ("Cobalt Freight", "Company B", 48_000, ChurnRisk.MEDIUM, 90, 58, 2),
+)
+# NPS response pools per churn risk: healthy customers answer higher.
+_NPS_POOLS = {
+    ChurnRisk.LOW: (10, 10, 9, 9, 9, 8, 8, 7, 10, 6),
+    ChurnRisk.MEDIUM: (9, 8, 8, 7, 7, 6, 5, 9, 6, 4),
+    ChurnRisk.HIGH: (7, 8, 5, 4, 7, 8, 2, 6, 9, 9),
+}
+_REQUESTS: tuple[tuple[str, RequestStatus, str, str, tuple[str, ...]], ...] = (
+    (
+        "Real-time dashboards",
+        RequestStatus.PLANNED,
+        "2-3 weeks",
+        "Epic 3: Reporting",
+        ("Andes Retail", "Northwind Logistics", "Meridian Bank"),
+    ),
+    (
+        "Salesforce integration",
+        RequestStatus.IN_ROADMAP,
+        "4 weeks",
+        "Epic 2: Integrations",
+        ("Northwind Logistics", "Summit Schools", "Orbit Payments", "Lumen Insurance"),
+    ),
+    (
+        "SSO with SAML",
+        RequestStatus.BACKLOG,
+        "2 weeks",
+        "Epic 4: Security & compliance",
+        ("Meridian Bank", "Altiplano Mining", "Cordillera Health"),
+    ),
+    (
+        "Custom report builder",
+        RequestStatus.BACKLOG,
+        "5-6 weeks",
+        "Epic 3: Reporting",
+        ("Pacífico Foods", "Redwood Clinics"),
+    ),
+    (
+        "Audit log export",
+        RequestStatus.BACKLOG,
+        "1 week",
+        "Epic 4: Security & compliance",
+        ("Quayside Credit Union", "Granite Capital"),
+    ),
+    (
+        "Stripe integration",
+        RequestStatus.BACKLOG,
+        "3 weeks",
+        "Epic 2: Integrations",
+        ("Orbit Payments",),
+    ),
+    (
+        "Tiered pricing",
+        RequestStatus.BACKLOG,
+        "3-4 weeks",
+        "Epic 1: Pricing engine",
+        ("Bluebird Staffing",),
+    ),
+    (
+        "CSV bulk import",
+        RequestStatus.SHIPPED,
+        "1 week",
+        "Epic 2: Integrations",
+        ("Harbor & Pine", "Cobalt Freight", "Lago Verde Hotels"),
+    ),
+)
+_FEEDBACK = {
+    FeedbackKind.PAIN_POINT: (
+        "Month-end close takes two days because exports need manual cleanup.",
+        "Support response times slipped during the last release.",
+        "Permissions are too coarse for our regional managers.",
+        "Onboarding new sites still needs a call with your team.",
+    ),
+    FeedbackKind.PRAISE: (
+        "The new approval flow saved our finance team hours every week.",
+        "Rollout went smoothly; users picked it up without training.",
+        "Your CSM caught a configuration problem before it hit payroll.",
+    ),
+    FeedbackKind.BUG: (
+        "Totals in the weekly report do not match the dashboard.",
+        "Some users are logged out every few minutes on mobile.",
+    ),
+}
+
+
+# -- generation -------------------------------------------------------------------------------
+
+
+def _dt(day: date, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute))
+
+
+def _random_moment(rng: random.Random, start: date, end: date) -> datetime:
+    span = (end - start).days * 24 * 60
+    return _dt(start, 0) + timedelta(minutes=rng.randrange(max(span, 1)))
+
+
+class _Generator:
+    def __init__(self, repo: Repository, size: SampleSize) -> None:
+        self.repo = repo
+        self.size = size
+        self.rng = random.Random(DEMO_SEED)
+        self.companies: dict[str, int] = {}
+        self.products: dict[str, int] = {}
+        self.people: dict[str, int] = {}
+        self.customers: dict[str, int] = {}
+        self.projects: list[Project] = []
+
+    def run(self) -> None:
+        self.repo.set_meta("name", "Demo portfolio")
+        self.repo.set_meta("generated_at", _GENERATED_AT)
+        self._companies_and_people()
+        self._projects()
+        self._customers()
+        self._bugs()
+        self._weeks()
+
+    def _companies_and_people(self) -> None:
+        for name in _COMPANIES:
+            company = self.repo.add(Company(name=name))
+            assert company.id is not None
+            self.companies[name] = company.id
+            for product_name in _PRODUCTS[name]:
+                product = self.repo.add(Product(company_id=company.id, name=product_name))
+                assert product.id is not None
+                self.products[product_name] = product.id
+        for name, role, company_name in _PEOPLE:
+            email = name.split()[0].lower().replace("á", "a").replace("í", "i") + "@example.com"
+            person = self.repo.add(
+                Person(
+                    name=name,
+                    role=role,
+                    company_id=self.companies.get(company_name or ""),
+                    email=email,
+                )
+            )
+            assert person.id is not None
+            self.people[name] = person.id
+
+    # -- projects
+
+    def _projects(self) -> None:
+        seeds = list(_SEED_PROJECTS)
+        extra = (self.size.projects or len(seeds)) - len(seeds)
+        if extra < 0:
+            seeds = seeds[: self.size.projects]
+        projects = [self._seed_project(seed) for seed in seeds]
+        projects.extend(self._extra_project(number) for number in range(max(extra, 0)))
+        self.repo.add_many(projects)
+        self.projects = self.repo.projects()
+        history: list[PhaseChange] = []
+        for project in sorted(self.projects, key=lambda p: p.id or 0):
+            history.extend(self._phase_history(project))
+        self.repo.add_many(history)
+
+    def _seed_project(self, seed: _ProjectSeed) -> Project:
+        fields: dict[str, object] = {}
+        if seed.phase is Phase.DISCOVERY:
+            fields = {
+                "problem": f"Do {seed.company} customers need {seed.name.lower()}?",
+                "interviews_done": 6 + len(seed.name) % 7,
+                "key_findings": "Finance teams lose a day a month to manual matching.",
+                "market_validation": MarketValidation.STRONG
+                if seed.progress > 30
+                else MarketValidation.MEDIUM,
+                "go_no_go_date": seed.milestone_date + timedelta(days=7),
+            }
+        elif seed.phase is Phase.DEFINITION:
+            fields = {
+                "scope_finalised": seed.progress >= 90,
+                "scope_remaining": "" if seed.progress >= 90 else "Edge cases for multi-entity",
+                "feasibility": Feasibility.CONFIRMED
+                if seed.status is ProjectStatus.ON_TRACK
+                else Feasibility.CONCERNS,
+                "resource_requirements": "4 engineers, 1 designer, 10 weeks",
+                "dev_start_date": seed.milestone_date + timedelta(days=3),
+            }
+        elif seed.phase is Phase.DEVELOPMENT:
+            fields = {
+                "sprint_current": 4 if seed.name == "Multi-State Payroll" else 3,
+                "sprint_total": 6,
+                "velocity_trend": VelocityTrend.DECREASING
+                if seed.status is not ProjectStatus.ON_TRACK
+                else VelocityTrend.STABLE,
+                "quality_gates": QualityGates.ISSUES
+                if seed.status is not ProjectStatus.ON_TRACK
+                else QualityGates.ALL_MET,
+                "key_blockers": "State tax tables for 12 states still pending"
+                if seed.name == "Multi-State Payroll"
+                else "",
+                "beta_feedback": "Beta customers like the flow; want bulk edits.",
+            }
+        else:
+            fields = {
+                "launch_phase": LaunchPhase.GRADUAL if seed.progress < 90 else LaunchPhase.FULL,
+                "adoption_pct": float(seed.progress - 10),
+                "business_impact_arr": 120_000.0,
+                "satisfaction": "CSAT 4.5/5 from rollout customers",
+                "support_impact": "12 tickets this week, median resolution 6 h",
+            }
+        return Project.model_validate(
+            {
+                "name": seed.name,
+                "company_id": self.companies[seed.company],
+                "product_id": self.products[seed.product],
+                "phase": seed.phase,
+                "progress": seed.progress,
+                "status": seed.status,
+                "next_milestone": seed.milestone,
+                "milestone_date": seed.milestone_date,
+                "risk": seed.risk,
+                "completion_date": seed.completion,
+                "baseline_completion": seed.baseline,
+                "pm_id": self.people[seed.pm],
+                "lead_id": self.people[seed.lead],
+                "cpto_input": seed.cpto_input,
+                **fields,
+            }
+        )
+
+    def _extra_project(self, number: int) -> Project:
+        rng = self.rng
+        company = rng.choice(_COMPANIES)
+        product = rng.choice(_PRODUCTS[company])
+        completion = DEMO_TODAY + timedelta(days=rng.randrange(7, 300))
+        slip = rng.choice((0, 0, 0, 0, 3, 10, 21))
+        pm = rng.choice([n for n, role, _ in _PEOPLE if role is PersonRole.PRODUCT_MANAGER])
+        subject = rng.choice(_BUG_SUBJECTS)
+        return Project(
+            name=f"{subject} {rng.choice(('Revamp', 'Automation', 'v2', 'Insights', 'API'))} "
+            f"{number + 1:04d}",
+            company_id=self.companies[company],
+            product_id=self.products[product],
+            phase=rng.choice(list(Phase)),
+            progress=rng.randrange(0, 101, 5),
+            status=rng.choice(list(ProjectStatus)),
+            next_milestone=rng.choice(("Design Review", "Beta", "Sprint Demo", "Launch")),
+            milestone_date=DEMO_TODAY + timedelta(days=rng.randrange(1, 60)),
+            risk=rng.choice(list(RiskLevel)),
+            completion_date=completion,
+            baseline_completion=completion - timedelta(days=slip),
+            pm_id=self.people[pm],
+        )
+
+    def _phase_history(self, project: Project) -> Iterator[PhaseChange]:
+        """Entered each phase up to the current one, a few weeks apart, before today."""
+        assert project.id is not None
+        stays = [self.rng.randrange(14, 50) for _ in range(project.phase.order + 1)]
+        entered = DEMO_TODAY - timedelta(days=sum(stays))
+        for phase, stay in zip(list(Phase)[: project.phase.order + 1], stays, strict=True):
+            yield PhaseChange(project_id=project.id, phase=phase, entered_on=entered)
+            entered += timedelta(days=stay)
+
+    # -- customers and requests
+
+    def _customers(self) -> None:
+        rng = self.rng
+        csms = [n for n, role, _ in _PEOPLE if role is PersonRole.CSM]
+        seeds = list(_CUSTOMERS)
+        wanted = self.size.customers or len(seeds)
+        rows: list[Customer] = []
+        for index in range(wanted):
+            if index < len(seeds):
+                name, company, arr, churn, seats, active, features = seeds[index]
+            else:
+                company = rng.choice(_COMPANIES)
+                stem = rng.choice(_CUSTOMERS)[0].split()[0]
+                suffix = rng.choice(("Group", "Labs", "Partners", "Co-op", "Holdings"))
+                name = f"{stem} {suffix} {index + 1:05d}"
+                arr = float(rng.randrange(20, 400) * 1000)
+                churn = rng.choice(list(ChurnRisk))
+                seats = rng.randrange(20, 1000)
+                active = rng.randrange(seats // 4, seats + 1)
+                features = rng.randrange(0, 6)
+            rows.append(
+                Customer(
+                    name=name,
+                    company_id=self.companies[company],
+                    arr=arr,
+                    csm_id=self.people[csms[index % len(csms)]],
+                    renewal_date=DEMO_TODAY + timedelta(days=rng.randrange(10, 360)),
+                    seats=seats,
+                    active_users=active,
+                    critical_features_used=features,
+                    tickets_this_week=rng.randrange(0, 4)
+                    + {"Low": 0, "Medium": 3, "High": 6}[churn],
+                    tickets_last_week=rng.randrange(0, 8),
+                    churn_risk=churn,
+                    escalated=name == "Harbor & Pine",
+                    escalation_note="Payroll ran late twice in June; CFO asked for a call."
+                    if name == "Harbor & Pine"
+                    else "",
+                )
+            )
+        self.repo.add_many(rows)
+        for customer in self.repo.customers():
+            assert customer.id is not None
+            self.customers[customer.name] = customer.id
+        responses: list[NpsResponse] = []
+        feedback: list[FeedbackEntry] = []
+        for customer in sorted(self.repo.customers(), key=lambda c: c.id or 0):
+            assert customer.id is not None
+            pool = _NPS_POOLS[customer.churn_risk]
+            for answer in range(rng.randrange(3, 9)):
+                responses.append(
+                    NpsResponse(
+                        customer_id=customer.id,
+                        score=rng.choice(pool),
+                        responded_on=DEMO_TODAY - timedelta(days=7 * answer + rng.randrange(7)),
+                    )
+                )
+            for kind, texts in _FEEDBACK.items():
+                if rng.random() < 0.6:
+                    feedback.append(
+                        FeedbackEntry(
+                            customer_id=customer.id,
+                            logged_on=DEMO_TODAY - timedelta(days=rng.randrange(1, 60)),
+                            kind=kind,
+                            text=rng.choice(texts),
+                        )
+                    )
+        self.repo.add_many(responses)
+        if feedback:
+            self.repo.add_many(feedback)
+        self._requests()
+
+    def _requests(self) -> None:
+        for title, status, effort, epic, askers in _REQUESTS:
+            request = self.repo.add(
+                FeatureRequest(title=title, status=status, effort=effort, epic=epic)
+            )
+            assert request.id is not None
+            for number, customer_name in enumerate(askers):
+                customer_id = self.customers.get(customer_name)
+                if customer_id is None:
+                    continue
+                self.repo.link_request_customer(request.id, customer_id)
+                self.repo.add(
+                    FeedbackEntry(
+                        customer_id=customer_id,
+                        logged_on=DEMO_TODAY - timedelta(days=3 + 9 * number),
+                        kind=FeedbackKind.FEATURE_REQUEST,
+                        text=f"Asked for {title.lower()} in the weekly check-in.",
+                        request_id=request.id,
+                    )
+                )
+
+    # -- bugs
+
+    def _bugs(self) -> None:
+        seed_bugs = list(self._seed_bugs())
+        wanted = self.size.bugs
+        if wanted is None:
+            bugs = seed_bugs
+        elif wanted >= len(seed_bugs):
+            bugs = seed_bugs + [self._history_bug() for _ in range(wanted - len(seed_bugs))]
+        else:
+            bugs = [self._history_bug() for _ in range(wanted)]
+        bugs.sort(key=lambda bug: (bug.opened_at, bug.title))
+        self.repo.add_many(bugs)
+        self._bug_details()
+
+    def _title(self) -> str:
+        return f"{self.rng.choice(_BUG_SUBJECTS)} {self.rng.choice(_BUG_PROBLEMS)}"
+
+    def _seed_bugs(self) -> Iterator[Bug]:
+        rng = self.rng
+        engineers = [n for n, role, _ in _PEOPLE if role is PersonRole.ENGINEERING_LEAD]
+        window_end = DEMO_TODAY - timedelta(days=1)
+        for company, open_counts in _OPEN_BUGS.items():
+            company_id = self.companies[company]
+            products = [self.products[p] for p in _PRODUCTS[company]]
+            open_total = sum(open_counts.values())
+            window_total = round(open_total / (1 - _RESOLUTION_RATE[company]))
+            for priority, count in open_counts.items():
+                for _ in range(count):
+                    triaged = priority is not None
+                    yield Bug(
+                        title=self._title(),
+                        company_id=company_id,
+                        product_id=rng.choice(products) if triaged else None,
+                        priority=priority,
+                        status=BugStatus.IN_PROGRESS
+                        if triaged and rng.random() < 0.3
+                        else BugStatus.OPEN,
+                        opened_at=_random_moment(rng, _RESOLUTION_WINDOW_START, window_end),
+                        assignee_id=self.people[rng.choice(engineers)] if triaged else None,
+                        security_flag=company == "Company A"
+                        and priority is Priority.P2
+                        and rng.random() < 0.12,
+                    )
+            for _ in range(window_total - open_total):
+                opened = _random_moment(rng, _RESOLUTION_WINDOW_START, window_end)
+                resolved = min(
+                    opened + timedelta(hours=rng.randrange(4, 24 * 12)), _dt(window_end, 18)
+                )
+                yield Bug(
+                    title=self._title(),
+                    company_id=company_id,
+                    product_id=rng.choice(products),
+                    priority=rng.choice((Priority.P1, Priority.P2, Priority.P2, Priority.P3)),
+                    status=rng.choice((BugStatus.RESOLVED, BugStatus.CLOSED)),
+                    opened_at=opened,
+                    resolved_at=max(resolved, opened),
+                    assignee_id=self.people[rng.choice(engineers)],
+                )
+            for _ in range(2):
+                yield Bug(
+                    title=self._title(),
+                    company_id=company_id,
+                    priority=Priority.P3,
+                    status=BugStatus.DUPLICATE,
+                    opened_at=_random_moment(rng, _RESOLUTION_WINDOW_START, window_end),
+                )
+        # Untriaged bugs nobody has filed under a company yet: the inbox's hardest cases.
+        for title in _UNTRIAGED_TITLES[:3]:
+            yield Bug(
+                title=title,
+                opened_at=_random_moment(rng, DEMO_TODAY - timedelta(days=6), window_end),
+            )
+
+    def _history_bug(self) -> Bug:
+        """Filler for scaled workspaces: mostly closed history, some open, some untriaged."""
+        rng = self.rng
+        opened = _random_moment(rng, DEMO_TODAY - timedelta(days=3 * 365), DEMO_TODAY)
+        roll = rng.random()
+        company = rng.choice(_COMPANIES)
+        if roll < 0.75:
+            resolved = min(opened + timedelta(hours=rng.randrange(2, 24 * 30)), _dt(DEMO_TODAY))
+            return Bug(
+                title=self._title(),
+                company_id=self.companies[company],
+                priority=rng.choice(list(Priority)),
+                status=rng.choice((BugStatus.RESOLVED, BugStatus.CLOSED)),
+                opened_at=opened,
+                resolved_at=max(resolved, opened),
+            )
+        return Bug(
+            title=self._title(),
+            company_id=self.companies[company],
+            priority=None if roll > 0.95 else rng.choice((Priority.P2, Priority.P3, Priority.P3)),
+            status=BugStatus.OPEN,
+            opened_at=opened,
+        )
+
+    def _bug_details(self) -> None:
+        """Analysis fields on open P0/P1 bugs, the P0 playbook, customer links."""
+        customers = sorted(self.customers.values())
+        for bug in self.repo.escalation_bugs():
+            if bug.priority not in (Priority.P0, Priority.P1) or bug.id is None:
+                continue
+            affected = self.rng.sample(customers, k=min(len(customers), self.rng.randrange(1, 4)))
+            for customer_id in affected:
+                self.repo.link_bug_customer(bug.id, customer_id)
+            self.repo.update(
+                bug.model_copy(
+                    update={
+                        "customers_affected": len(affected),
+                        "revenue_impact": float(len(affected) * 15_000),
+                        "root_cause": "Race between the retry worker and the nightly batch."
+                        if bug.priority is Priority.P0
+                        else "Unhandled edge case in input validation.",
+                        "expected_fix_date": DEMO_TODAY
+                        + timedelta(days=2 if bug.priority is Priority.P0 else 6),
+                        "prevention": "Contract test for the batch/worker interface.",
+                    }
+                )
+            )
+            if bug.priority is Priority.P0:
+                self._playbook(bug.id)
+
+    def _playbook(self, bug_id: int) -> None:
+        """The P0 was detected this morning; three steps done, communicate was late."""
+        detected = _dt(DEMO_TODAY, 7, 40)
+        bug = self.repo.get(Bug, bug_id)
+        assert bug is not None
+        self.repo.update(
+            bug.model_copy(update={"opened_at": detected, "status": BugStatus.IN_PROGRESS})
+        )
+        for step, minutes in (
+            (PlaybookStep.DETECT, 1),
+            (PlaybookStep.RESPOND, 4),
+            (PlaybookStep.COMMUNICATE, 14),
+        ):
+            self.repo.add(
+                PlaybookCheck(
+                    bug_id=bug_id, step=step, done_at=detected + timedelta(minutes=minutes)
+                )
+            )
+
+    # -- the weekly review
+
+    def _weeks(self) -> None:
+        weeks = ["2026-W25", "2026-W26", "2026-W27", DEMO_WEEK]
+        director = self.people["Laura Becker"]
+        for week in weeks:
+            monday = week_monday(week)
+            self.repo.add(
+                ReviewWeek(
+                    week=week,
+                    director_id=director,
+                    director_accepted_at=None
+                    if week == DEMO_WEEK
+                    else _dt(monday - timedelta(days=3), 16, 40),
+                )
+            )
+            self._kpis(week, weeks.index(week))
+        self._submissions()
+        self._actions_and_decisions()
+        self._risks()
+        self._snapshots(weeks[:-1])
+
+    def _kpis(self, week: str, number: int) -> None:
+        self.repo.add(
+            Kpis(
+                week=week,
+                customers_signed=12 + number,
+                arr=2_150_000 + 45_000 * number,
+                pipeline=3_400_000 + 120_000 * number,
+                churn_customers=0 if number != 2 else 1,
+                churn_mrr_pct=0.0 if number != 2 else 1.2,
+                uptime_pct=(99.95, 99.91, 99.97, 99.82)[number],
+                p95_ms=(180.0, 195.0, 240.0, 210.0)[number],
+                test_coverage_pct=76.0 + number,
+                nps=(38.0, 41.0, 36.0, 40.0)[number],
+                support_tickets=(41, 37, 52, 46)[number],
+                features_shipped=(3, 4, 2, 5)[number],
+                story_points=(88, 94, 71, 102)[number],
+                team_size=42.0 + number,
+            )
+        )
+
+    def _submissions(self) -> None:
+        deadline = preread_deadline(DEMO_WEEK)
+        rows: list[Submission] = []
+        for name, role, _company in _PEOPLE:
+            for part in SUBMISSION_PARTS.get(role, ()):
+                submitted: datetime | None = deadline - timedelta(
+                    minutes=self.rng.randrange(20, 600)
+                )
+                if name == "Lucas Moreau":
+                    submitted = deadline + timedelta(hours=2, minutes=15)  # late
+                if name == "Carmen Vidal" and part is SUBMISSION_PARTS[role][-1]:
+                    submitted = None  # still missing
+                rows.append(
+                    Submission(
+                        week=DEMO_WEEK,
+                        person_id=self.people[name],
+                        part=part,
+                        submitted_at=submitted,
+                    )
+                )
+        self.repo.add_many(rows)
+
+    def _actions_and_decisions(self) -> None:
+        p = self.people
+        c = self.companies
+        last = previous_week(DEMO_WEEK)
+        actions = (
+            (
+                "Lend two platform engineers to Multi-State Payroll",
+                "Kenji Sato",
+                _D(2026, 7, 3),
+                None,
+                ActionPriority.HIGH,
+                ActionStatus.IN_PROGRESS,
+                last,
+            ),
+            (
+                "Publish the Boleta rollout runbook",
+                "Ana Ruiz",
+                _D(2026, 7, 2),
+                "Company A",
+                ActionPriority.MEDIUM,
+                ActionStatus.COMPLETE,
+                last,
+            ),
+            (
+                "Root-cause review of the June payroll delays",
+                "Jonas Weber",
+                _D(2026, 7, 1),
+                "Company B",
+                ActionPriority.HIGH,
+                ActionStatus.BLOCKED,
+                last,
+            ),
+            (
+                "Share the connector framework with Company C",
+                "Sofia Lindqvist",
+                _D(2026, 7, 10),
+                None,
+                ActionPriority.MEDIUM,
+                ActionStatus.NOT_STARTED,
+                DEMO_WEEK,
+            ),
+            (
+                "Call Harbor & Pine's CFO about the June payroll runs",
+                "Olivia Hart",
+                _D(2026, 7, 7),
+                "Company B",
+                ActionPriority.HIGH,
+                ActionStatus.NOT_STARTED,
+                DEMO_WEEK,
+            ),
+            (
+                "Draft go/no-go criteria for Invoice AI",
+                "Tomás Herrera",
+                _D(2026, 7, 15),
+                "Company A",
+                ActionPriority.LOW,
+                ActionStatus.NOT_STARTED,
+                DEMO_WEEK,
+            ),
+        )
+        for what, owner, due, company, priority, status, week in actions:
+            self.repo.add(
+                ActionItem(
+                    what=what,
+                    owner_id=p[owner],
+                    due_date=due,
+                    company_id=c[company] if company else None,
+                    priority=priority,
+                    status=status,
+                    week=week,
+                    closed_on=due if status is ActionStatus.COMPLETE else None,
+                )
+            )
+        monday = week_monday(DEMO_WEEK)
+        decisions = (
+            (
+                "Move two Company C platform engineers to Multi-State Payroll for three sprints",
+                DecisionKind.IMMEDIATE,
+                DecisionCategory.RESOURCE_REALLOCATION,
+                last,
+                _dt(monday - timedelta(days=7), 9, 40),
+                True,
+            ),
+            (
+                "Go for Invoice AI discovery extension of two weeks",
+                DecisionKind.IMMEDIATE,
+                DecisionCategory.GO_NO_GO,
+                last,
+                _dt(monday - timedelta(days=7), 10, 5),
+                True,
+            ),
+            (
+                "Adopt Company A's connector framework for Banking Integration",
+                DecisionKind.FOLLOW_UP,
+                DecisionCategory.ARCHITECTURE_CHANGE,
+                DEMO_WEEK,
+                _dt(monday, 9, 55),
+                False,
+            ),
+            (
+                "Research agency for Customer Portal Redesign ($12K)",
+                DecisionKind.FOLLOW_UP,
+                DecisionCategory.BUDGET_OVER_5K,
+                last,
+                _dt(monday - timedelta(days=7), 10, 20),
+                False,
+            ),
+        )
+        for what, kind, category, week, raised, decided in decisions:
+            self.repo.add(
+                Decision(
+                    what=what,
+                    context="Raised in the Monday review.",
+                    recommendation="Approve." if decided else "Decide by the follow-up date.",
+                    kind=kind,
+                    category=category,
+                    week=week,
+                    raised_at=raised,
+                    decided_at=raised if decided else None,
+                )
+            )
+
+    def _risks(self) -> None:
+        for text, owner, mitigation, status in (
+            (
+                "State tax tables late for Multi-State Payroll",
+                "Priya Nair",
+                "Buy the tables from a vendor for the 12 missing states",
+                RiskStatus.MITIGATING,
+            ),
+            (
+                "Carrier API certification for Benefits Enrollment",
+                "Lucas Moreau",
+                "Weekly call with the carrier; fallback to file transfer",
+                RiskStatus.OPEN,
+            ),
+            (
+                "Single on-call engineer for Treasury",
+                "Kenji Sato",
+                "Cross-train two engineers from Company A",
+                RiskStatus.OPEN,
+            ),
+            (
+                "SII certificate renewal for Boleta",
+                "Ana Ruiz",
+                "Renewed in June",
+                RiskStatus.CLOSED,
+            ),
+        ):
+            self.repo.add(
+                Risk(risk=text, owner_id=self.people[owner], mitigation=mitigation, status=status)
+            )
+
+    def _snapshots(self, weeks: list[str]) -> None:
+        """Frozen earlier weeks: today's figures, with the bug rates and statuses of then."""
+        config = Config()
+        for week in weeks:
+            current = week_snapshot(
+                self.repo, week, week_monday(week), config.targets, config.health
+            )
+            rates = _PREVIOUS_RATES[week]
+            bugs = tuple(
+                BugRowFigure.model_validate(
+                    {
+                        **row.model_dump(),
+                        "resolution_rate": rates.get(row.company),
+                        "p1": max(
+                            0, row.p1 + (1 if week == "2026-W27" and row.company != "Total" else 0)
+                        ),
+                    }
+                )
+                for row in current.bugs
+            )
+            projects = tuple(
+                figure.model_copy(update={"status": ProjectStatus.ON_TRACK})
+                if figure.name == "Multi-State Payroll"
+                else figure
+                for figure in current.projects
+            )
+            customers = tuple(
+                figure.model_copy(update={"band": HealthBand.YELLOW, "health": 64})
+                if figure.name == "Harbor & Pine"
+                else figure
+                for figure in current.customers
+            )
+            data = SnapshotData.model_validate(
+                {
+                    **current.model_dump(),
+                    "bugs": bugs,
+                    "projects": projects,
+                    "customers": customers,
+                    "on_track": sum(1 for p in projects if p.status is ProjectStatus.ON_TRACK),
+                    "escalations": (),
+                }
+            )
+            self.repo.save_snapshot(
+                week, data.version, _dt(week_monday(week), 10, 30), data.model_dump(mode="json")
+            )
+
+
+def generate(path: str | Path, size: SampleSize | None = None) -> Path:
+    """Write a new workspace at `path` with the demo content (scaled by `size`)."""
+    path = Path(path)
+    repo = Repository.create(path)
+    try:
+        _Generator(repo, size or SampleSize()).run()
+        # Fixed migration timestamps keep the file's content identical on every run.
+        repo.db.execute("UPDATE _sqlite_migrations SET applied_at = ?", [_GENERATED_AT])
+        repo.db.conn.commit()
+        repo.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        repo.db.execute("VACUUM")
+    except BaseException:
+        repo.close()
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    repo.close()
+    return path

@@ -1,0 +1,288 @@
+"""The workspace schema, as an ordered set of migrations.
+
+Each migration runs once per workspace and is recorded in `_sqlite_migrations`; a
+workspace that has applied a migration this module does not know was written by a newer
+opstui and is refused. Statements go through sqlite-utils' `Database.execute` so that the
+whole upgrade can run inside one transaction (`executescript` would commit half-way).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "opstui"
+
+APPLICATION_ID = 0x6F707374
+"""`PRAGMA application_id` of every workspace ("opst"): how a workspace is recognised."""
+
+_INITIAL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE companies (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+
+CREATE TABLE products (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    UNIQUE (company_id, name)
+);
+
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,
+    email TEXT
+);
+
+CREATE TABLE projects (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    product_id INTEGER REFERENCES products(id) ON DELETE SET NULL,
+    phase TEXT NOT NULL,
+    progress REAL NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
+    status TEXT NOT NULL,
+    next_milestone TEXT NOT NULL DEFAULT '',
+    milestone_date TEXT,
+    risk TEXT NOT NULL,
+    completion_date TEXT,
+    baseline_completion TEXT,
+    pm_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    lead_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    cpto_input TEXT NOT NULL DEFAULT '',
+    problem TEXT NOT NULL DEFAULT '',
+    interviews_done INTEGER,
+    key_findings TEXT NOT NULL DEFAULT '',
+    market_validation TEXT,
+    go_no_go_date TEXT,
+    scope_finalised INTEGER,
+    scope_remaining TEXT NOT NULL DEFAULT '',
+    feasibility TEXT,
+    resource_requirements TEXT NOT NULL DEFAULT '',
+    dev_start_date TEXT,
+    sprint_current INTEGER,
+    sprint_total INTEGER,
+    velocity_trend TEXT,
+    quality_gates TEXT,
+    key_blockers TEXT NOT NULL DEFAULT '',
+    beta_feedback TEXT NOT NULL DEFAULT '',
+    launch_phase TEXT,
+    adoption_pct REAL,
+    business_impact_arr REAL,
+    satisfaction TEXT NOT NULL DEFAULT '',
+    support_impact TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX projects_phase ON projects(phase, name);
+
+CREATE TABLE phase_changes (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    phase TEXT NOT NULL,
+    entered_on TEXT NOT NULL
+);
+CREATE INDEX phase_changes_project ON phase_changes(project_id, entered_on);
+
+CREATE TABLE customers (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    arr REAL NOT NULL DEFAULT 0 CHECK (arr >= 0),
+    csm_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    renewal_date TEXT,
+    seats INTEGER,
+    active_users INTEGER,
+    critical_features_used INTEGER,
+    tickets_this_week INTEGER NOT NULL DEFAULT 0,
+    tickets_last_week INTEGER NOT NULL DEFAULT 0,
+    churn_risk TEXT NOT NULL,
+    escalated INTEGER NOT NULL DEFAULT 0,
+    escalation_note TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE nps_responses (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),
+    responded_on TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX nps_responses_customer ON nps_responses(customer_id);
+
+CREATE TABLE feature_requests (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    status TEXT NOT NULL,
+    effort TEXT NOT NULL DEFAULT '',
+    epic TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE request_customers (
+    request_id INTEGER NOT NULL REFERENCES feature_requests(id) ON DELETE CASCADE,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    PRIMARY KEY (request_id, customer_id)
+);
+
+CREATE TABLE feedback (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    logged_on TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    request_id INTEGER REFERENCES feature_requests(id) ON DELETE SET NULL
+);
+CREATE INDEX feedback_customer ON feedback(customer_id, logged_on);
+
+CREATE TABLE bugs (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    company_id INTEGER REFERENCES companies(id),
+    product_id INTEGER REFERENCES products(id) ON DELETE SET NULL,
+    priority TEXT CHECK (priority IN ('P0', 'P1', 'P2', 'P3')),
+    status TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    resolved_at TEXT,
+    assignee_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    project_id INTEGER REFERENCES projects(id) ON DELETE SET NULL,
+    duplicate_of INTEGER REFERENCES bugs(id) ON DELETE SET NULL,
+    snoozed_until TEXT,
+    security_flag INTEGER NOT NULL DEFAULT 0,
+    customers_affected INTEGER,
+    revenue_impact REAL,
+    root_cause TEXT NOT NULL DEFAULT '',
+    expected_fix_date TEXT,
+    prevention TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX bugs_company_status_priority ON bugs(company_id, status, priority);
+CREATE INDEX bugs_opened ON bugs(opened_at);
+
+CREATE TABLE bug_customers (
+    bug_id INTEGER NOT NULL REFERENCES bugs(id) ON DELETE CASCADE,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    PRIMARY KEY (bug_id, customer_id)
+);
+
+CREATE TABLE playbook_checks (
+    bug_id INTEGER NOT NULL REFERENCES bugs(id) ON DELETE CASCADE,
+    step TEXT NOT NULL,
+    done_at TEXT NOT NULL,
+    PRIMARY KEY (bug_id, step)
+);
+
+CREATE TABLE action_items (
+    id INTEGER PRIMARY KEY,
+    what TEXT NOT NULL,
+    owner_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    due_date TEXT,
+    company_id INTEGER REFERENCES companies(id),
+    priority TEXT NOT NULL,
+    status TEXT NOT NULL,
+    week TEXT NOT NULL,
+    closed_on TEXT
+);
+CREATE INDEX action_items_week ON action_items(week);
+
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    what TEXT NOT NULL,
+    context TEXT NOT NULL DEFAULT '',
+    recommendation TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL,
+    category TEXT NOT NULL,
+    week TEXT NOT NULL,
+    raised_at TEXT NOT NULL,
+    decided_at TEXT
+);
+CREATE INDEX decisions_week ON decisions(week);
+
+CREATE TABLE risks (
+    id INTEGER PRIMARY KEY,
+    risk TEXT NOT NULL,
+    owner_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    mitigation TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL
+);
+
+CREATE TABLE review_weeks (
+    week TEXT PRIMARY KEY,
+    director_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    director_accepted_at TEXT,
+    notes TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE submissions (
+    week TEXT NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    part TEXT NOT NULL,
+    submitted_at TEXT,
+    PRIMARY KEY (week, person_id, part)
+);
+
+CREATE TABLE kpis (
+    week TEXT PRIMARY KEY,
+    customers_signed INTEGER,
+    arr REAL,
+    pipeline REAL,
+    churn_customers INTEGER,
+    churn_mrr_pct REAL,
+    uptime_pct REAL,
+    p95_ms REAL,
+    test_coverage_pct REAL,
+    nps REAL,
+    support_tickets INTEGER,
+    features_shipped INTEGER,
+    story_points INTEGER,
+    team_size REAL
+);
+
+CREATE TABLE snapshots (
+    week TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    frozen_at TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+"""
+
+_TRIAGE = """
+CREATE TABLE saved_filters (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    query TEXT NOT NULL DEFAULT '',
+    company_id INTEGER REFERENCES companies(id) ON DELETE CASCADE,
+    priority TEXT,
+    status TEXT,
+    assignee_id INTEGER REFERENCES people(id) ON DELETE CASCADE
+);
+-- The triage inbox reads untriaged open bugs oldest first.
+CREATE INDEX bugs_untriaged ON bugs(opened_at, id)
+    WHERE priority IS NULL AND status IN ('open', 'in progress');
+"""
+
+
+def _run(db: Database, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def build_migrations() -> Migrations:
+    """The migration set of this version of opstui, in order."""
+    migrations = Migrations(MIGRATION_SET)
+
+    @migrations(name="0001_initial")
+    def initial(db: Database) -> None:
+        _run(db, _INITIAL)
+
+    @migrations(name="0002_triage")
+    def triage(db: Database) -> None:
+        _run(db, _TRIAGE)
+
+    return migrations
+
+
+MIGRATIONS = build_migrations()

@@ -1,0 +1,1 @@
+"""The domain: models, enumerations and pure functions computing the review's figures."""

@@ -1,0 +1,260 @@
+"""Customer figures: NPS, the health score with the reason for each point, and the ranking
+of feature requests by the customers asking for them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from opstui.domain.enums import ChurnRisk, HealthBand
+from opstui.domain.models import Customer, FeatureRequest
+from opstui.domain.settings import HealthModel
+
+ROADMAP_CANDIDATE_MIN_CUSTOMERS = 3
+"""A request asked for by this many customers or more is a roadmap candidate (seed)."""
+
+NO_DATA = "no data"
+
+# Factor keys (as in `HealthWeights`) in the order they are shown, with their labels.
+_LABELS: dict[str, str] = {
+    "nps": "NPS",
+    "usage": "Usage",
+    "features": "Features",
+    "tickets": "Tickets",
+    "churn_risk": "Churn risk",
+    "renewal": "Renewal",
+}
+
+_CHURN_FRACTION: dict[ChurnRisk, float] = {
+    ChurnRisk.LOW: 1.0,
+    ChurnRisk.MEDIUM: 0.5,
+    ChurnRisk.HIGH: 0.0,
+}
+
+
+def nps(scores: Sequence[int]) -> float | None:
+    """Net Promoter Score: % promoters (9-10) minus % detractors (0-6), from -100 to 100.
+
+    Rounded to one decimal; None when there is no response. Passives (7-8) count in the
+    total only, so all passives give 0.0.
+    """
+    if not scores:
+        return None
+    promoters = sum(1 for score in scores if score >= 9)
+    detractors = sum(1 for score in scores if score <= 6)
+    return round(100 * (promoters - detractors) / len(scores), 1)
+
+
+@dataclass(frozen=True, slots=True)
+class HealthFactor:
+    """One factor of a health score and what it contributed."""
+
+    key: str
+    """The factor's name in `HealthWeights` ("nps", "usage", …)."""
+    label: str
+    value: str
+    """What the factor was computed from, for people: "+40 (5 responses)", "no data"."""
+    weight: float
+    """Points available, after scaling the weights of factors with data to 100 (to 0.1)."""
+    points: float
+    """Points earned (to 0.1, halves rounded up)."""
+    has_data: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """A customer's health score 0-100, its band and the factors that made it."""
+
+    score: int
+    band: HealthBand
+    factors: tuple[HealthFactor, ...]
+
+
+def health_band(score: float, model: HealthModel) -> HealthBand:
+    """Red below `model.red_below`, Green from `model.green_from` up, Yellow in between."""
+    if score < model.red_below:
+        return HealthBand.RED
+    if score >= model.green_from:
+        return HealthBand.GREEN
+    return HealthBand.YELLOW
+
+
+def _half_up(value: float, decimals: int = 0) -> float:
+    # People round halves up (31.25 points shows as 31.3, a 72.5 score as 73); round() would
+    # round them to even. The epsilon absorbs float noise in values that are .5 on paper.
+    scale = 10.0**decimals
+    return math.floor(value * scale + 0.5 + 1e-9) / scale
+
+
+def _clamp(fraction: float) -> float:
+    return min(1.0, max(0.0, fraction))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _signed(value: float) -> str:
+    text = f"{value:g}"
+    return f"+{text}" if value > 0 else text
+
+
+# Each factor yields (fraction of its weight earned 0..1, what it was computed from), or
+# None when the customer has no data for it.
+_Reading = tuple[float, str] | None
+
+
+def _nps_reading(nps_value: float | None, responses: int) -> _Reading:
+    if nps_value is None:
+        return None
+    return _clamp(
+        (nps_value + 100) / 200
+    ), f"{_signed(nps_value)} ({_plural(responses, 'response')})"
+
+
+def _usage_reading(customer: Customer) -> _Reading:
+    if customer.active_users is None or not customer.seats:
+        return None
+    return (
+        _clamp(customer.active_users / customer.seats),
+        f"{customer.active_users}/{customer.seats} active users",
+    )
+
+
+def _features_reading(customer: Customer, model: HealthModel) -> _Reading:
+    used = customer.critical_features_used
+    if used is None:
+        return None
+    return _clamp(
+        used / model.critical_features
+    ), f"{used}/{model.critical_features} critical features"
+
+
+def _tickets_reading(customer: Customer, model: HealthModel) -> _Reading:
+    tickets = customer.tickets_this_week
+    return _clamp(1 - tickets / model.tickets_ceiling), f"{_plural(tickets, 'ticket')} this week"
+
+
+def _churn_reading(customer: Customer) -> _Reading:
+    return _CHURN_FRACTION[customer.churn_risk], f"{customer.churn_risk.value} risk"
+
+
+def _renewal_reading(customer: Customer, model: HealthModel, today: date) -> _Reading:
+    if customer.renewal_date is None:
+        return None
+    days = (customer.renewal_date - today).days
+    if days > 0:
+        text = f"renews in {_plural(days, 'day')}"
+    elif days == 0:
+        text = "renews today"
+    else:
+        text = f"renewal {_plural(-days, 'day')} ago"
+    return _clamp(days / model.renewal_horizon_days), text
+
+
+def health(
+    customer: Customer,
+    nps_value: float | None,
+    responses: int,
+    model: HealthModel,
+    today: date,
+) -> Health:
+    """A customer's health score 0-100, its band, and each factor's contribution.
+
+    Each factor earns a fraction 0..1 of its weight:
+    - nps: (NPS + 100) / 200 — `nps_value` is the customer's NPS from `responses` responses;
+    - usage: active users / seats, capped at 1;
+    - features: critical features used / `model.critical_features`, capped at 1;
+    - tickets: 1 - tickets this week / `model.tickets_ceiling`, not below 0;
+    - churn_risk: Low 1, Medium 0.5, High 0;
+    - renewal: days until the renewal date / `model.renewal_horizon_days`, clamped 0..1.
+
+    A factor the customer has no data for (no NPS response, no seats or active users, no
+    critical-feature count, no renewal date) is listed with `has_data` False and weight 0,
+    and the weights of the factors with data are rescaled to add up to 100: missing data
+    neither costs nor earns points. The score is the sum of the points, rounded half up; the
+    band is taken from that rounded score so the number shown and its colour agree. Should
+    no weighted factor have data, the score is 0 (Red) with every factor at weight 0.
+    """
+    readings: dict[str, _Reading] = {
+        "nps": _nps_reading(nps_value, responses),
+        "usage": _usage_reading(customer),
+        "features": _features_reading(customer, model),
+        "tickets": _tickets_reading(customer, model),
+        "churn_risk": _churn_reading(customer),
+        "renewal": _renewal_reading(customer, model, today),
+    }
+    raw_weights = model.weights.as_dict()
+    available = sum(raw_weights[key] for key, reading in readings.items() if reading is not None)
+    scale = 100 / available if available > 0 else 0.0
+
+    factors: list[HealthFactor] = []
+    total = 0.0
+    for key, reading in readings.items():
+        label = _LABELS[key]
+        if reading is None:
+            factors.append(HealthFactor(key, label, NO_DATA, 0.0, 0.0, has_data=False))
+            continue
+        fraction, value = reading
+        weight = raw_weights[key] * scale
+        points = fraction * weight
+        total += points
+        factors.append(
+            HealthFactor(key, label, value, _half_up(weight, 1), _half_up(points, 1), has_data=True)
+        )
+
+    score = min(100, max(0, int(_half_up(total))))
+    return Health(score=score, band=health_band(score, model), factors=tuple(factors))
+
+
+@dataclass(frozen=True, slots=True)
+class RankedRequest:
+    """A feature request with the customers asking for it and the ARR behind them."""
+
+    request: FeatureRequest
+    customers: int
+    """Distinct customers who asked."""
+    arr: float
+    """Their ARR added up."""
+    candidate: bool
+    """Asked for by `ROADMAP_CANDIDATE_MIN_CUSTOMERS` or more customers."""
+
+
+def rank_requests(
+    requests: Sequence[FeatureRequest], askers: Mapping[int, Sequence[Customer]]
+) -> tuple[RankedRequest, ...]:
+    """Feature requests ranked by distinct customers asking (most first), then the ARR behind
+    them (most first), then title.
+
+    `askers` maps a request id to the customers who asked; a customer listed twice (it asked
+    in two feedback entries) counts once.
+    """
+    ranked: list[RankedRequest] = []
+    for request in requests:
+        asking = askers.get(request.id, ()) if request.id is not None else ()
+        distinct = {
+            customer.id if customer.id is not None else customer.name: customer
+            for customer in asking
+        }
+        count = len(distinct)
+        ranked.append(
+            RankedRequest(
+                request=request,
+                customers=count,
+                arr=sum(customer.arr for customer in distinct.values()),
+                candidate=count >= ROADMAP_CANDIDATE_MIN_CUSTOMERS,
+            )
+        )
+    ranked.sort(
+        key=lambda r: (
+            -r.customers,
+            -r.arr,
+            r.request.title.casefold(),
+            r.request.title,
+            r.request.id if r.request.id is not None else 0,
+        )
+    )
+    return tuple(ranked)

@@ -1,0 +1,388 @@
+"""Pydantic models for every entity of a workspace.
+
+The repository takes these in and gives these out; validation here is what a form shows on
+its fields. Text fields strip control characters on the way in, so none is ever stored.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from opstui.domain.enums import (
+    ActionPriority,
+    ActionStatus,
+    BugStatus,
+    ChurnRisk,
+    DecisionCategory,
+    DecisionKind,
+    Feasibility,
+    FeedbackKind,
+    LaunchPhase,
+    MarketValidation,
+    PersonRole,
+    Phase,
+    PlaybookStep,
+    Priority,
+    ProjectStatus,
+    QualityGates,
+    RequestStatus,
+    RiskLevel,
+    RiskStatus,
+    SubmissionPart,
+    VelocityTrend,
+)
+from opstui.domain.text import clean_line, clean_text
+
+FOLLOW_UP_WINDOW = timedelta(hours=48)
+"""A follow-up decision is due this long after it was raised (seed: within 48 hours)."""
+
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def _line(value: Any) -> Any:
+    return clean_line(value) if isinstance(value, str) else value
+
+
+def _text(value: Any) -> Any:
+    return clean_text(value).strip() if isinstance(value, str) else value
+
+
+def _not_empty(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _iso_week(value: str) -> str:
+    match = _ISO_WEEK.match(value)
+    if match is None:
+        raise ValueError("must be an ISO week like 2026-W28")
+    year, week = int(match[1]), int(match[2])
+    try:
+        date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise ValueError(f"{year} has no week {week}") from None
+    return value
+
+
+Line = Annotated[str, BeforeValidator(_line)]
+"""One line of text: controls removed, line breaks folded to spaces."""
+Title = Annotated[str, BeforeValidator(_line), AfterValidator(_not_empty)]
+"""A required single-line name or title."""
+Text = Annotated[str, BeforeValidator(_text)]
+"""Free multi-line text."""
+IsoWeek = Annotated[str, BeforeValidator(_line), AfterValidator(_iso_week)]
+Percent = Annotated[float, Field(ge=0, le=100)]
+Count = Annotated[int, Field(ge=0)]
+Money = Annotated[float, Field(ge=0)]
+
+
+def _empty_to_none(value: Any) -> Any:
+    """Forms hand empty strings for fields left blank; those mean 'not set'."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+class Model(BaseModel):
+    """Base of every entity: strict about unknown fields, blanks mean None."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_optional_fields(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        cleaned = dict(data)
+        for name, field in cls.model_fields.items():
+            if name in cleaned and not field.is_required() and field.default is None:
+                cleaned[name] = _empty_to_none(cleaned[name])
+        return cleaned
+
+
+def field_errors(error: ValidationError) -> dict[str, str]:
+    """One message per field, for showing each error under its form field."""
+    messages: dict[str, str] = {}
+    for item in error.errors():
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if item["loc"]:
+            field = str(item["loc"][0])
+        else:
+            # Cross-field checks name their field as "field: message".
+            field, _, rest = message.partition(": ")
+            if rest and field.isidentifier():
+                message = rest
+            else:
+                field = "__root__"
+        messages.setdefault(field, message)
+    return messages
+
+
+class Company(Model):
+    id: int | None = None
+    name: Title
+
+
+class Product(Model):
+    id: int | None = None
+    company_id: int
+    name: Title
+
+
+class Person(Model):
+    id: int | None = None
+    name: Title
+    role: PersonRole
+    company_id: int | None = None
+    email: Line | None = None
+
+
+class PhaseChange(Model):
+    """A project entering a phase on a date; the history gives time spent per phase."""
+
+    id: int | None = None
+    project_id: int
+    phase: Phase
+    entered_on: date
+
+
+class Project(Model):
+    id: int | None = None
+    name: Title
+    company_id: int
+    product_id: int | None = None
+    phase: Phase = Phase.DISCOVERY
+    progress: Percent = 0
+    status: ProjectStatus = ProjectStatus.ON_TRACK
+    next_milestone: Line = ""
+    milestone_date: date | None = None
+    risk: RiskLevel = RiskLevel.LOW
+    completion_date: date | None = None
+    baseline_completion: date | None = None
+    """The completion date first committed to; slip is measured against it."""
+    pm_id: int | None = None
+    lead_id: int | None = None
+    cpto_input: Text = ""
+    """What the project needs from the CPTO this week ("CPTO input needed")."""
+    # Discovery deep dive
+    problem: Text = ""
+    interviews_done: Count | None = None
+    key_findings: Text = ""
+    market_validation: MarketValidation | None = None
+    go_no_go_date: date | None = None
+    # Definition deep dive
+    scope_finalised: bool | None = None
+    scope_remaining: Text = ""
+    feasibility: Feasibility | None = None
+    resource_requirements: Text = ""
+    dev_start_date: date | None = None
+    # Development deep dive
+    sprint_current: Annotated[int, Field(ge=1)] | None = None
+    sprint_total: Annotated[int, Field(ge=1)] | None = None
+    velocity_trend: VelocityTrend | None = None
+    quality_gates: QualityGates | None = None
+    key_blockers: Text = ""
+    beta_feedback: Text = ""
+    # Delivery deep dive
+    launch_phase: LaunchPhase | None = None
+    adoption_pct: Percent | None = None
+    business_impact_arr: Money | None = None
+    satisfaction: Text = ""
+    support_impact: Text = ""
+
+    @model_validator(mode="after")
+    def _sprints_in_range(self) -> Project:
+        if (
+            self.sprint_current is not None
+            and self.sprint_total is not None
+            and self.sprint_current > self.sprint_total
+        ):
+            raise ValueError("sprint_current: sprint cannot be past the last sprint")
+        return self
+
+
+class Bug(Model):
+    id: int | None = None
+    title: Title
+    description: Text = ""
+    company_id: int | None = None
+    product_id: int | None = None
+    priority: Priority | None = None
+    """None while the bug is untriaged."""
+    status: BugStatus = BugStatus.OPEN
+    opened_at: datetime
+    resolved_at: datetime | None = None
+    assignee_id: int | None = None
+    project_id: int | None = None
+    duplicate_of: int | None = None
+    snoozed_until: date | None = None
+    security_flag: bool = False
+    # P0/P1 analysis
+    customers_affected: Count | None = None
+    revenue_impact: Money | None = None
+    root_cause: Text = ""
+    expected_fix_date: date | None = None
+    prevention: Text = ""
+
+    @model_validator(mode="after")
+    def _resolved_after_opened(self) -> Bug:
+        if self.resolved_at is not None and self.resolved_at < self.opened_at:
+            raise ValueError("resolved_at: a bug cannot be resolved before it was opened")
+        return self
+
+
+class PlaybookCheck(Model):
+    """One incident-playbook step of a P0, checked off at a time."""
+
+    bug_id: int
+    step: PlaybookStep
+    done_at: datetime
+
+
+class Customer(Model):
+    id: int | None = None
+    name: Title
+    company_id: int
+    arr: Money = 0
+    csm_id: int | None = None
+    renewal_date: date | None = None
+    seats: Count | None = None
+    active_users: Count | None = None
+    critical_features_used: Count | None = None
+    tickets_this_week: Count = 0
+    tickets_last_week: Count = 0
+    churn_risk: ChurnRisk = ChurnRisk.LOW
+    escalated: bool = False
+    escalation_note: Text = ""
+
+
+class NpsResponse(Model):
+    id: int | None = None
+    customer_id: int
+    score: Annotated[int, Field(ge=0, le=10)]
+    responded_on: date
+    comment: Text = ""
+
+
+class FeedbackEntry(Model):
+    id: int | None = None
+    customer_id: int
+    logged_on: date
+    kind: FeedbackKind
+    text: Annotated[str, BeforeValidator(_text), AfterValidator(_not_empty)]
+    request_id: int | None = None
+
+
+class FeatureRequest(Model):
+    id: int | None = None
+    title: Title
+    status: RequestStatus = RequestStatus.BACKLOG
+    effort: Line = ""
+    """Effort estimate as the team states it, e.g. "2-3 weeks"."""
+    epic: Line = ""
+
+
+class ActionItem(Model):
+    id: int | None = None
+    what: Title
+    owner_id: int | None = None
+    due_date: date | None = None
+    company_id: int | None = None
+    """None means cross-company."""
+    priority: ActionPriority = ActionPriority.MEDIUM
+    status: ActionStatus = ActionStatus.NOT_STARTED
+    week: IsoWeek
+    """The review week the item came from."""
+    closed_on: date | None = None
+
+
+class Decision(Model):
+    id: int | None = None
+    what: Title
+    context: Text = ""
+    recommendation: Text = ""
+    kind: DecisionKind = DecisionKind.IMMEDIATE
+    category: DecisionCategory
+    week: IsoWeek
+    raised_at: datetime
+    decided_at: datetime | None = None
+    """When it was decided; an immediate decision is decided when raised."""
+
+    @property
+    def due_at(self) -> datetime:
+        """Immediate decisions are due in the meeting; follow-ups 48 hours later."""
+        if self.kind is DecisionKind.FOLLOW_UP:
+            return self.raised_at + FOLLOW_UP_WINDOW
+        return self.raised_at
+
+    @model_validator(mode="after")
+    def _decided_after_raised(self) -> Decision:
+        if self.decided_at is not None and self.decided_at < self.raised_at:
+            raise ValueError("decided_at: cannot be decided before it was raised")
+        return self
+
+
+class Risk(Model):
+    id: int | None = None
+    risk: Title
+    owner_id: int | None = None
+    mitigation: Text = ""
+    status: RiskStatus = RiskStatus.OPEN
+
+
+class ReviewWeek(Model):
+    week: IsoWeek
+    director_id: int | None = None
+    director_accepted_at: datetime | None = None
+    notes: Text = ""
+
+
+class Submission(Model):
+    """One part of the Friday pre-read a person owes for a week."""
+
+    week: IsoWeek
+    person_id: int
+    part: SubmissionPart
+    submitted_at: datetime | None = None
+
+
+class Kpis(Model):
+    """The seed's weekly metrics dashboard."""
+
+    week: IsoWeek
+    customers_signed: Count | None = None
+    arr: Money | None = None
+    pipeline: Money | None = None
+    churn_customers: Count | None = None
+    churn_mrr_pct: Percent | None = None
+    uptime_pct: Percent | None = None
+    p95_ms: Annotated[float, Field(ge=0)] | None = None
+    test_coverage_pct: Percent | None = None
+    nps: Annotated[float, Field(ge=-100, le=100)] | None = None
+    support_tickets: Count | None = None
+    features_shipped: Count | None = None
+    story_points: Count | None = None
+    team_size: Annotated[float, Field(ge=0)] | None = None
+
+
+class SavedFilter(Model):
+    id: int | None = None
+    name: Title
+    query: Line = ""
+    company_id: int | None = None
+    priority: Priority | None = None
+    status: BugStatus | None = None
+    assignee_id: int | None = None

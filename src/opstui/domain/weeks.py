@@ -1,0 +1,71 @@
+"""ISO review weeks: naming them, walking between them, and the Friday pre-read deadline.
+
+A review week is named by its ISO week ("2026-W28"). The Monday review of that week reads a
+pre-read submitted by 17:00 on the Friday before. All datetimes here are naive local time,
+as everywhere in a workspace.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+PREREAD_DUE_TIME = time(17, 0)
+"""The pre-read is due at this time on the Friday before the review week's Monday."""
+
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_WEEK = timedelta(days=7)
+
+
+def iso_week(d: date) -> str:
+    """The ISO week `d` falls in, e.g. "2026-W28" (the ISO year, not the calendar year)."""
+    year, week, _ = d.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_monday(week: str) -> date:
+    """The Monday of ISO week `week` ("2026-W28" → 2026-07-06).
+
+    Raises ValueError for text that is not an ISO week, or a week the year does not have.
+    """
+    match = _ISO_WEEK.match(week)
+    if match is None:
+        raise ValueError(f"not an ISO week like 2026-W28: {week!r}")
+    year, number = int(match[1]), int(match[2])
+    try:
+        return date.fromisocalendar(year, number, 1)
+    except ValueError:
+        raise ValueError(f"{year} has no week {number}") from None
+
+
+def week_days(week: str) -> tuple[date, date]:
+    """The first and last day of ISO week `week`: (Monday, Sunday)."""
+    monday = week_monday(week)
+    return monday, monday + timedelta(days=6)
+
+
+def previous_week(week: str) -> str:
+    """The ISO week before `week`, across year ends ("2027-W01" → "2026-W53")."""
+    return iso_week(week_monday(week) - _WEEK)
+
+
+def next_week(week: str) -> str:
+    """The ISO week after `week`, across year ends ("2026-W53" → "2027-W01")."""
+    return iso_week(week_monday(week) + _WEEK)
+
+
+def preread_deadline(week: str) -> datetime:
+    """When the pre-read for `week`'s Monday review is due: 17:00 on the Friday before.
+
+    For 2026-W28 (Monday 2026-07-06) that is 2026-07-03 17:00.
+    """
+    friday_before = week_monday(week) - timedelta(days=3)
+    return datetime.combine(friday_before, PREREAD_DUE_TIME)
+
+
+def is_late(submitted_at: datetime, week: str) -> bool:
+    """Whether a pre-read submitted at `submitted_at` missed `week`'s deadline.
+
+    Submitting exactly at the deadline is on time; only strictly after is late.
+    """
+    return submitted_at > preread_deadline(week)

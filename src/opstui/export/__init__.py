@@ -1,0 +1,1 @@
+"""Writing a review week out of the app (Markdown)."""

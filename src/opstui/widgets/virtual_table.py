@@ -1,0 +1,340 @@
+"""A table that renders only the rows on screen, from any source of rows.
+
+Textual's DataTable builds and measures every row up front, which takes seconds at tens of
+thousands of rows. Here a `RowSource` hands out just the rows being drawn, so a table over
+100,000 bugs paged from SQLite costs the same to draw as one over ten projects. Cells are
+`Content`, so text from a workspace is never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal, Protocol
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual
+
+from opstui.domain.text import clean_line
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column: its key, heading, width in cells and alignment."""
+
+    key: str
+    label: str
+    width: int
+    align: Literal["left", "right"] = "left"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the table. A group row is a heading the cursor passes over."""
+
+    key: str
+    cells: tuple[Content, ...]
+    group: bool = False
+    style: str = ""
+    """Extra style for the whole row (e.g. dim for resolved rows)."""
+
+
+class RowSource(Protocol):
+    """Where rows come from: a list, or pages of a SQL query."""
+
+    def __len__(self) -> int: ...
+
+    def rows(self, start: int, stop: int) -> Sequence[Row]:
+        """Rows `start` (inclusive) to `stop` (exclusive)."""
+        ...
+
+
+@dataclass(slots=True)
+class ListSource:
+    """Rows held in memory."""
+
+    items: list[Row] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def rows(self, start: int, stop: int) -> Sequence[Row]:
+        return self.items[start:stop]
+
+
+def text_cell(value: object, style: str = "") -> Content:
+    """A cell showing `value` as plain text: control characters removed, no markup."""
+    text = clean_line(str(value)) if value is not None else ""
+    return Content.styled(text, style) if style else Content(text)
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    """A keyboard-driven table over a `RowSource`, drawing only visible rows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="table.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="table.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
+        Binding("home", "edge(-1)", "First row", show=False, id="table.first"),
+        Binding("end", "edge(1)", "Last row", show=False, id="table.last"),
+        Binding("enter", "select", "Open", show=False, id="table.open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-table--header",
+        "virtual-table--cursor",
+        "virtual-table--group",
+        "virtual-table--marked",
+    }
+
+    DEFAULT_CSS = """
+    VirtualTable {
+        background: $surface;
+        height: 1fr;
+        scrollbar-gutter: stable;
+    }
+    VirtualTable > .virtual-table--header {
+        text-style: bold;
+        background: $panel;
+        color: $foreground;
+    }
+    VirtualTable > .virtual-table--cursor {
+        background: $block-cursor-blurred-background;
+    }
+    VirtualTable:focus > .virtual-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    VirtualTable > .virtual-table--group {
+        text-style: bold;
+        color: $accent;
+    }
+    VirtualTable > .virtual-table--marked {
+        background: $secondary 30%;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+    """Index of the highlighted row."""
+
+    class Highlighted(Message):
+        """The cursor moved to a row."""
+
+        def __init__(self, table: VirtualTable, key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class Selected(Message):
+        """A row was chosen with enter or a click."""
+
+        def __init__(self, table: VirtualTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class HeaderSelected(Message):
+        """A column heading was clicked (screens sort by it)."""
+
+        def __init__(self, table: VirtualTable, column: str) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[Column] = (),
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.columns: list[Column] = list(columns)
+        self.source: RowSource = ListSource()
+        self.marked: set[str] = set()
+        """Keys of rows marked for a bulk action."""
+        self.sort_column: str | None = None
+        self.sort_reverse = False
+        self._update_virtual_size()
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        self.columns = list(columns)
+        self._update_virtual_size()
+        self.refresh()
+
+    def set_source(self, source: RowSource, keep: str | None = None) -> None:
+        """Show `source`; the cursor stays on row `keep` when it is still there."""
+        self.source = source
+        self._update_virtual_size()
+        index = self.index_of(keep) if keep is not None else None
+        self.cursor = self._settle(
+            index if index is not None else min(self.cursor, len(source) - 1)
+        )
+        self.refresh()
+
+    def index_of(self, key: str) -> int | None:
+        """Index of the row with `key`, searching the source (lists: fast enough; SQL: paged)."""
+        total = len(self.source)
+        step = 500
+        for start in range(0, total, step):
+            for offset, row in enumerate(self.source.rows(start, min(total, start + step))):
+                if row.key == key:
+                    return start + offset
+        return None
+
+    def row_at(self, index: int) -> Row | None:
+        if 0 <= index < len(self.source):
+            rows = self.source.rows(index, index + 1)
+            return rows[0] if rows else None
+        return None
+
+    @property
+    def current(self) -> Row | None:
+        """The highlighted row, if it is a data row."""
+        row = self.row_at(self.cursor)
+        return None if row is None or row.group else row
+
+    @property
+    def current_key(self) -> str | None:
+        row = self.current
+        return None if row is None else row.key
+
+    def _update_virtual_size(self) -> None:
+        width = sum(column.width + 1 for column in self.columns)
+        self.virtual_size = Size(width, len(self.source) + 1)
+
+    # -- cursor -------------------------------------------------------------------------------
+
+    def _settle(self, index: int, direction: int = 1) -> int:
+        """The nearest data row to `index` (group headings are skipped), or 0 when empty."""
+        total = len(self.source)
+        if total == 0:
+            return 0
+        index = max(0, min(index, total - 1))
+        forward = list(range(index, total))
+        backward = list(range(index, -1, -1))
+        candidates = forward + backward if direction > 0 else backward + forward
+        for candidate in candidates:
+            row = self.row_at(candidate)
+            if row is not None and not row.group:
+                return candidate
+        return index
+
+    def watch_cursor(self, cursor: int) -> None:
+        self._scroll_to_cursor()
+        self.post_message(self.Highlighted(self, self.current_key))
+        self.refresh()
+
+    def _scroll_to_cursor(self) -> None:
+        visible = max(1, self.scrollable_content_region.height - 1)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
+
+    def move_cursor(self, index: int, direction: int = 1) -> None:
+        self.cursor = self._settle(index, direction)
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_cursor(self.cursor + delta, 1 if delta > 0 else -1)
+
+    def action_page(self, direction: int) -> None:
+        page = max(1, self.scrollable_content_region.height - 2)
+        self.move_cursor(self.cursor + direction * page, direction)
+
+    def action_edge(self, direction: int) -> None:
+        self.move_cursor(len(self.source) - 1 if direction > 0 else 0, -direction)
+
+    def action_select(self) -> None:
+        key = self.current_key
+        if key is not None:
+            self.post_message(self.Selected(self, key))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            x = event.x + int(self.scroll_offset.x)
+            for column in self.columns:
+                if x < column.width + 1:
+                    self.post_message(self.HeaderSelected(self, column.key))
+                    return
+                x -= column.width + 1
+            return
+        index = int(self.scroll_offset.y) + event.y - 1
+        if 0 <= index < len(self.source):
+            self.move_cursor(index)
+            if event.chain >= 2:
+                self.action_select()
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def _heading(self, column: Column) -> Content:
+        label = column.label
+        if column.key == self.sort_column:
+            label = f"{label} {'▼' if self.sort_reverse else '▲'}"
+        return Content(label)
+
+    def _line(self, cells: Sequence[Content]) -> Content:
+        parts: list[Content] = []
+        for column, cell in zip(self.columns, cells, strict=False):
+            cell = cell.truncate(column.width, ellipsis=True)
+            cell = (
+                cell.pad_left(column.width - cell.cell_length)
+                if column.align == "right"
+                else (cell.pad_right(column.width - cell.cell_length))
+            )
+            parts.append(cell)
+        return Content(" ").join(parts)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x = int(self.scroll_offset.x)
+        full_width = max(width + scroll_x, self.virtual_size.width)
+        if y == 0:
+            style = self.get_visual_style("virtual-table--header")
+            content = self._line([self._heading(column) for column in self.columns])
+        else:
+            index = int(self.scroll_offset.y) + y - 1
+            row = self.row_at(index)
+            if row is None:
+                return Strip.blank(width, self.visual_style.rich_style)
+            if row.group:
+                style = self.get_visual_style("virtual-table--group")
+                content = row.cells[0] if row.cells else Content("")
+            else:
+                if index == self.cursor:
+                    style = self.get_visual_style("virtual-table--cursor")
+                elif row.key in self.marked:
+                    style = self.get_visual_style("virtual-table--marked")
+                else:
+                    style = self.visual_style
+                content = self._line(row.cells)
+                if row.style:
+                    content = content.stylize_before(row.style)
+        strips = Visual.to_strips(self, content, full_width, 1, style, pad=True)
+        strip = strips[0] if strips else Strip.blank(full_width, style.rich_style)
+        return strip.crop(scroll_x, scroll_x + width)

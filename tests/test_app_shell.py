@@ -1,0 +1,222 @@
+"""The app shell: switching screens, the header, help, the command palette, themes, keymap,
+and what happens when background work fails."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Static
+
+from opstui.app import OpsApp
+from opstui.data.config import Config, load_config
+from opstui.data.repository import Repository
+from opstui.data.sample import DEMO_TODAY
+from opstui.modals.error import ErrorDialog
+from opstui.modals.help import HelpScreen
+from opstui.screens.bugs import BugsScreen
+from opstui.screens.customers import CustomersScreen
+from opstui.screens.portfolio import PortfolioScreen
+from opstui.screens.weekly import WeeklyScreen
+from opstui.widgets.header import WorkspaceHeader
+from tests.app_harness import SIZE, demo_app, settle
+
+
+async def test_number_keys_and_g_chords_switch_between_the_four_screens(
+    demo_repo: Repository,
+) -> None:
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PortfolioScreen)
+        await pilot.press("2")
+        assert isinstance(app.screen, BugsScreen)
+        await pilot.press("3")
+        assert isinstance(app.screen, CustomersScreen)
+        await pilot.press("4")
+        assert isinstance(app.screen, WeeklyScreen)
+        await pilot.press("1")
+        assert isinstance(app.screen, PortfolioScreen)
+        for key, screen_type in (
+            ("b", BugsScreen),
+            ("c", CustomersScreen),
+            ("w", WeeklyScreen),
+            ("p", PortfolioScreen),
+        ):
+            await pilot.press("g", key)
+            await pilot.pause()
+            assert isinstance(app.screen, screen_type)
+
+
+async def test_g_followed_by_another_key_does_nothing(demo_repo: Repository) -> None:
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "x")
+        await pilot.pause()
+        assert isinstance(app.screen, PortfolioScreen)
+
+
+@pytest.mark.parametrize(
+    ("name", "screen_type"),
+    [("bugs", BugsScreen), ("customers", CustomersScreen), ("weekly", WeeklyScreen)],
+)
+async def test_the_app_opens_on_the_screen_named_by_screen(
+    demo_repo: Repository, name: str, screen_type: type
+) -> None:
+    app = demo_app(demo_repo, screen=name)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, screen_type)
+
+
+async def test_the_header_shows_workspace_week_and_escalations(demo_repo: Repository) -> None:
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = app.screen.query_one(WorkspaceHeader)
+        text = header.render().plain  # type: ignore[union-attr]
+        assert "Demo portfolio" in text
+        assert "Week 2026-W28" in text
+        assert f"⚑ {app.escalation_count} escalations" in text
+        assert app.escalation_count == 22
+
+
+async def test_the_review_week_follows_as_of(demo_repo: Repository) -> None:
+    app = OpsApp(demo_repo, as_of=DEMO_TODAY.replace(month=9, day=1), save_settings=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(WorkspaceHeader).week == "2026-W36"
+
+
+async def test_help_lists_every_portfolio_key_grouped(demo_repo: Repository) -> None:
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        assert {"Global", "Portfolio", "Navigation"} <= set(help_screen.groups)
+        portfolio = {entry.description: entry.keys for entry in help_screen.groups["Portfolio"]}
+        assert portfolio["Filter"] == "/"
+        assert portfolio["Next phase"] == "]"
+        assert portfolio["Previous phase"] == "["
+        text = "\n".join(str(static.render()) for static in help_screen.query(Static))
+        assert "Next phase" in text and "Filter" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, PortfolioScreen)
+
+
+async def test_help_descriptions_come_from_the_bindings(demo_repo: Repository) -> None:
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        described = {
+            entry.description for entries in help_screen.groups.values() for entry in entries
+        }
+        for binding in PortfolioScreen.BINDINGS:
+            assert binding.description in described  # type: ignore[union-attr]
+
+
+async def test_every_user_facing_binding_has_an_id_and_a_description() -> None:
+    for owner in (OpsApp, PortfolioScreen):
+        for binding in owner.BINDINGS:
+            assert binding.id, binding  # type: ignore[union-attr]
+            assert binding.description, binding  # type: ignore[union-attr]
+
+
+async def test_the_command_palette_jumps_to_a_project_by_fuzzy_name(
+    demo_repo: Repository,
+) -> None:
+    app = demo_app(demo_repo, screen="bugs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"boleta aut")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PortfolioScreen)
+        selected = screen.selected()
+        assert selected is not None and selected.name == "Boleta Automation"
+
+
+async def test_the_command_palette_runs_screen_actions(demo_repo: Repository) -> None:
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Group")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PortfolioScreen)
+        assert screen.group_by == "company"
+
+
+async def test_a_failed_background_load_shows_one_error_and_the_app_keeps_running(
+    demo_repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        def broken() -> None:
+            raise RuntimeError("disk went away")
+
+        monkeypatch.setattr(demo_repo, "projects", broken)
+        screen = app.screen
+        assert isinstance(screen, PortfolioScreen)
+        screen.load()
+        screen.load()
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert sum(isinstance(s, ErrorDialog) for s in app.screen_stack) == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PortfolioScreen)
+        assert app.is_running
+
+
+async def test_choosing_a_theme_saves_it_to_the_config(
+    demo_repo: Repository, private_config: Path
+) -> None:
+    app = OpsApp(demo_repo, as_of=DEMO_TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.theme = "opstui-projector"
+        await pilot.pause()
+    assert tomllib.loads(private_config.read_text())["theme"] == "opstui-projector"
+    assert load_config().theme == "opstui-projector"
+
+
+async def test_the_light_and_projector_themes_are_available(demo_repo: Repository) -> None:
+    app = demo_app(demo_repo, config=Config(theme="opstui-light"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.theme == "opstui-light"
+        assert "opstui-projector" in app.available_themes
+
+
+async def test_keymap_overrides_from_config_rebind_keys(demo_repo: Repository) -> None:
+    config = Config(keymap={"portfolio.filter": "f"})
+    app = demo_app(demo_repo, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PortfolioScreen)
+        await pilot.press("f", *"Boleta")
+        await pilot.pause()
+        assert screen.filter_input.value == "Boleta"
