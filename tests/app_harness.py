@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 
 from textual.pilot import Pilot
 
@@ -20,8 +21,9 @@ def demo_app(
     screen: str = "portfolio",
     config: Config | None = None,
     as_of: date = DEMO_TODAY,
+    clock: Callable[[], datetime] | None = None,
 ) -> OpsApp:
-    return OpsApp(repo, config=config, as_of=as_of, screen=screen, save_settings=False)
+    return OpsApp(repo, config=config, as_of=as_of, screen=screen, save_settings=False, clock=clock)
 
 
 async def settle(pilot: Pilot[int]) -> None:

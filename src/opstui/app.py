@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
@@ -55,8 +57,9 @@ class OpsApp(App[int]):
         as_of: date | None = None,
         screen: str = "portfolio",
         save_settings: bool = True,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
-        self.session = Session(repo, config or Config(), as_of)
+        self.session = Session(repo, config or Config(), as_of, clock)
         self.initial_mode = screen
         self.save_settings = save_settings
         """Whether theme changes are written to the config file (off in tests)."""
@@ -92,9 +95,17 @@ class OpsApp(App[int]):
     # -- shared state -------------------------------------------------------------------------
 
     def count_escalations(self) -> None:
-        """Recount escalations and show the count in the header."""
+        """Recount escalations in the background and show the count in the header."""
+        self._count_escalations()
+
+    @work(thread=True, exclusive=True, group="escalations", exit_on_error=False)
+    def _count_escalations(self) -> None:
         session = self.session
-        self.escalation_count = len(current_escalations(session.repo, session.today))
+        count = len(current_escalations(session.repo, session.today))
+        self.call_from_thread(self._show_escalation_count, count)
+
+    def _show_escalation_count(self, count: int) -> None:
+        self.escalation_count = count
         if isinstance(self.screen, OpsScreen):
             self.screen.refresh_header()
 

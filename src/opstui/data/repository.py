@@ -16,9 +16,17 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from opstui.data.bug_queries import BugListRow, BugQuery, count_bugs, page_bugs
 from opstui.data.workspace import create_workspace, open_workspace
 from opstui.domain.bugs import CompanyBugCounts
-from opstui.domain.enums import DONE_BUG_STATUSES, OPEN_BUG_STATUSES, PersonRole, Phase, Priority
+from opstui.domain.enums import (
+    DONE_BUG_STATUSES,
+    OPEN_BUG_STATUSES,
+    PersonRole,
+    Phase,
+    PlaybookStep,
+    Priority,
+)
 from opstui.domain.models import (
     ActionItem,
     Bug,
@@ -483,6 +491,53 @@ class Repository:
                 },
                 pk="week",
             )
+
+    # -- triage ---------------------------------------------------------------------------
+
+    def bug_list_count(self, query: BugQuery, today: date) -> int:
+        """How many bugs a list shows (counted in SQL)."""
+        return count_bugs(self.db, query, today)
+
+    def bug_list_page(
+        self, query: BugQuery, today: date, offset: int, limit: int
+    ) -> list[BugListRow]:
+        """One page of a bug list, in the list's order."""
+        return page_bugs(self.db, query, today, offset, limit)
+
+    def bugs_by_ids(self, ids: Sequence[int]) -> list[Bug]:
+        """The bugs with these ids, in the order given (missing ids are skipped)."""
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        found = {
+            bug.id: bug
+            for bug in self._models(Bug, f"SELECT * FROM bugs WHERE id IN ({marks})", list(ids))
+        }
+        return [found[bug_id] for bug_id in ids if bug_id in found]
+
+    def save_bugs(self, bugs: Sequence[Bug]) -> None:
+        """Store several edited bugs as one change: all of them or none."""
+        with self.db.atomic():
+            for bug in bugs:
+                self._update(bug)
+
+    def set_playbook_step(self, bug_id: int, step: PlaybookStep, done_at: datetime | None) -> None:
+        """Check off a playbook step at `done_at`, or clear it with None."""
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM playbook_checks WHERE bug_id = ? AND step = ?", [bug_id, step.value]
+            )
+            if done_at is not None:
+                self._insert(PlaybookCheck(bug_id=bug_id, step=step, done_at=done_at))
+
+    def saved_filters(self) -> list[SavedFilter]:
+        return self.all(SavedFilter, "name")
+
+    def save_filter(self, saved: SavedFilter) -> SavedFilter:
+        """Store a named filter, replacing one of the same name."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM saved_filters WHERE name = ?", [saved.name])
+            return self._insert(saved.model_copy(update={"id": None}))
 
     # -- overview -------------------------------------------------------------------------
 

@@ -1,91 +1,656 @@
-"""Bug triage: the company × priority matrix and the bugs that need attention now."""
+"""Bug triage: the company × priority matrix, the triage inbox and the list of all bugs.
+
+One key per decision, then the next bug: `0`–`3` priority, `m` duplicate, `a` assign, `c`
+company, `x` resolve, `z` snooze. `space` marks rows for a bulk decision; `u` undoes. Lists
+are paged from SQLite, so the screen behaves the same at 100 bugs or 100,000.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
+from opstui.data.bug_queries import BugQuery
 from opstui.data.figures import current_bug_matrix, previous_snapshot
 from opstui.domain.bugs import BugMatrix
-from opstui.domain.models import Bug
+from opstui.domain.enums import BugStatus, PlaybookStep, Priority
+from opstui.domain.models import Bug, SavedFilter
+from opstui.domain.text import clean_line
+from opstui.modals.bug_detail import BugDetail
+from opstui.modals.bug_filter import BugFilterForm
+from opstui.modals.date_prompt import DatePrompt
+from opstui.modals.picker import Picker
+from opstui.modals.text_prompt import TextPrompt
 from opstui.screens.base import OpsScreen
+from opstui.widgets.bug_list import COLUMNS, BugPages
 from opstui.widgets.bug_matrix import BugMatrixView
 from opstui.widgets.header import WorkspaceHeader
-from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable, text_cell
+from opstui.widgets.virtual_table import VirtualTable
 
-COLUMNS = (
-    Column("id", "#", 6, align="right"),
-    Column("priority", "Pri", 4),
-    Column("title", "Title", 60),
-    Column("status", "Status", 12),
-    Column("flag", "Flag", 9),
-    Column("opened", "Opened", 11),
-)
+UNDO_DEPTH = 100
+"""How many decisions `u` can take back (the issue asks for at least 20)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UndoStep:
+    """One decision (possibly on many bugs): the bugs as they were before it."""
+
+    label: str
+    before: tuple[Bug, ...]
+
+
+def _priority_binding(priority: Priority) -> Binding:
+    number = priority.value[1]
+    return Binding(
+        number,
+        f"set_priority('{priority.value}')",
+        priority.value,
+        id=f"bugs.priority_{number}",
+        tooltip=f"Set {priority.value} and move to the next bug",
+        show=priority is Priority.P0,
+    )
 
 
 class BugsScreen(OpsScreen):
-    """The quality section of the review: the matrix, then open P0/P1 and security bugs."""
+    """The triage inbox (default) or all bugs, under the company × priority matrix."""
 
     SCREEN_TITLE = "Bugs"
-    BINDINGS: ClassVar[list[BindingType]] = []
+    AUTO_FOCUS = "#bugs"
+    CSS_PATH = "../styles/bugs.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(_priority_binding(priority) for priority in Priority),
+        Binding(
+            "m",
+            "duplicate",
+            "Duplicate",
+            id="bugs.duplicate",
+            tooltip="Mark as duplicate of an open bug (picker)",
+        ),
+        Binding("a", "assign", "Assign", id="bugs.assign", tooltip="Assign to a person"),
+        Binding(
+            "c", "set_company", "Company", id="bugs.company", tooltip="Set company and product"
+        ),
+        Binding("x", "resolve", "Resolve", id="bugs.resolve", tooltip="Mark resolved now"),
+        Binding(
+            "z", "snooze", "Snooze", id="bugs.snooze", tooltip="Hide from the inbox until a date"
+        ),
+        Binding(
+            "space",
+            "mark",
+            "Mark",
+            id="bugs.mark",
+            tooltip="Mark the row; decisions then apply to every marked bug",
+        ),
+        Binding("u", "undo", "Undo", id="bugs.undo", tooltip="Take back the last decision"),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="bugs.open",
+            tooltip="All fields, P0/P1 analysis, P0 playbook",
+        ),
+        Binding(
+            "v",
+            "toggle_view",
+            "Inbox/All",
+            id="bugs.view",
+            tooltip="Switch between the triage inbox and all bugs",
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="bugs.filter",
+            tooltip="Filter titles (or #id) as you type",
+        ),
+        Binding("escape", "clear_filter", "Clear filter", id="bugs.clear_filter", show=False),
+        Binding(
+            "f",
+            "filters",
+            "Filters",
+            id="bugs.filters",
+            tooltip="Filter by company, priority, status, assignee",
+        ),
+        Binding(
+            "S",
+            "save_filter",
+            "Save filter",
+            id="bugs.save_filter",
+            show=False,
+            tooltip="Save the current filters under a name",
+        ),
+        Binding(
+            "F",
+            "load_filter",
+            "Saved filters",
+            id="bugs.load_filter",
+            show=False,
+            tooltip="Apply a saved filter",
+        ),
+        Binding(
+            "o", "sort_next", "Sort", id="bugs.sort", show=False, tooltip="Sort by the next column"
+        ),
+        Binding("O", "sort_reverse", "Reverse sort", id="bugs.sort_reverse", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = "inbox"
+        self.query_all = BugQuery(sort="opened", reverse=True)
+        self.undo_stack: list[UndoStep] = []
+        self.decisions: Counter[str] = Counter()
+        """Bugs decided this session, by decision (for the summary)."""
+        self.analysis_due: list[int] = []
+        """Bugs that became P0/P1 this session and still lack their analysis."""
+        self.loaded = False
+        self.pages: BugPages | None = None
+
+    # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader()
         yield BugMatrixView(id="matrix")
-        yield Static(Content("Open P0/P1 and security-flagged bugs"), id="urgent-title")
-        yield VirtualTable(COLUMNS, id="urgent")
+        yield Static(id="view-bar")
+        yield Input(placeholder="Filter titles, or #id", id="filter")
+        yield VirtualTable(COLUMNS, id="bugs")
         yield Footer()
 
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#bugs", VirtualTable)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#filter", Input)
+
     def on_mount(self) -> None:
+        self.filter_input.display = False
         self.refresh_header()
-        self.load()
-
-    def data_changed(self) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, group="bugs-load", exit_on_error=False)
-    def load(self) -> None:
-        session = self.session
-        previous = previous_snapshot(session.repo, session.week)
-        matrix = current_bug_matrix(session.repo, session.today, session.config.targets, previous)
-        urgent = session.repo.escalation_bugs()
-        self.app.call_from_thread(self._loaded, matrix, urgent)
-
-    def _loaded(self, matrix: BugMatrix, urgent: list[Bug]) -> None:
-        self.query_one(BugMatrixView).show(matrix)
-        rows = [
-            Row(
-                key=f"bug:{bug.id}",
-                cells=(
-                    Content(str(bug.id)),
-                    Content.styled(bug.priority.value if bug.priority else "—", "bold $error"),
-                    text_cell(bug.title),
-                    Content(bug.status.value),
-                    Content.styled("security" if bug.security_flag else "", "$warning"),
-                    Content(f"{bug.opened_at:%Y-%m-%d}"),
-                ),
-            )
-            for bug in urgent
-        ]
-        self.query_one("#urgent", VirtualTable).set_source(ListSource(rows))
-        self.loaded = True
-        self.apply_pending_entity()
-
-    loaded = False
+        self.show_list()
+        self.load_matrix()
 
     @property
     def is_loaded(self) -> bool:
         return self.loaded
 
-    def select_entity(self, entity_id: int) -> None:
-        table = self.query_one("#urgent", VirtualTable)
-        index = table.index_of(f"bug:{entity_id}")
-        if index is not None:
-            table.move_cursor(index)
+    def data_changed(self) -> None:
+        self.show_list(keep_index=True)
+        self.load_matrix()
+
+    # -- the matrix (a full scan at scale: in the background) ---------------------------------
+
+    @work(thread=True, exclusive=True, group="bugs-matrix", exit_on_error=False)
+    def load_matrix(self) -> None:
+        session = self.session
+        previous = previous_snapshot(session.repo, session.week)
+        matrix = current_bug_matrix(session.repo, session.today, session.config.targets, previous)
+        self.app.call_from_thread(self._show_matrix, matrix)
+
+    def _show_matrix(self, matrix: BugMatrix) -> None:
+        self.query_one(BugMatrixView).show(matrix)
+
+    # -- the list -----------------------------------------------------------------------------
+
+    def current_query(self) -> BugQuery:
+        text = self.filter_input.value if self.filter_input.display else ""
+        if self.view == "inbox":
+            return BugQuery(inbox=True, text=text, sort="opened")
+        return self.query_all.with_text(text)
+
+    def show_list(self, keep_index: bool = False) -> None:
+        """(Re)read the list from the workspace; the cursor keeps its place or its bug."""
+        table = self.table
+        self.pages = BugPages(
+            self.session.repo, self.current_query(), self.session.today, self._is_marked
+        )
+        index = table.cursor
+        key = None if keep_index else table.current_key
+        table.sort_column = None if self.view == "inbox" else self.query_all.sort
+        table.sort_reverse = self.query_all.reverse
+        table.set_source(self.pages, keep=None)
+        if key is not None and self.pages is not None:
+            found = self._index_in_first_pages(key)
+            index = found if found is not None else 0
+        table.move_cursor(min(index, max(0, len(self.pages) - 1)))
+        self.show_view_bar()
+        self.loaded = True
+        self.apply_pending_entity()
+
+    def _index_in_first_pages(self, key: str) -> int | None:
+        assert self.pages is not None
+        for index, bug in enumerate(self.pages.bugs(0, 300)):
+            if f"bug:{bug.id}" == key:
+                return index
+        return None
+
+    def _is_marked(self, key: str) -> bool:
+        return key in self.table.marked
+
+    def show_view_bar(self) -> None:
+        count = len(self.pages) if self.pages is not None else 0
+        marked = len(self.table.marked)
+        if self.view == "inbox":
+            if count == 0:
+                text = self.session_summary()
+            else:
+                text = Content.assemble(
+                    ("Triage inbox", "bold"),
+                    "  ",
+                    (f"{count} left", "bold $accent"),
+                    (
+                        "   0–3 priority · m dup · a assign · c company · x resolve · z snooze",
+                        "dim",
+                    ),
+                )
         else:
-            self.notify(f"Bug #{entity_id} is not among the open P0/P1 or security bugs")
+            text = Content.assemble(
+                ("All bugs", "bold"), "  ", (f"{count:,} shown", "bold"), self._filters_text()
+            )
+        if marked:
+            text = Content.assemble(text, "   ", (f"{marked} marked", "bold $secondary"))
+        self.query_one("#view-bar", Static).update(text)
+
+    def _filters_text(self) -> Content:
+        query = self.query_all
+        names = {c.id: c.name for c in self.session.repo.companies()}
+        people = {p.id: p.name for p in self.session.repo.people()}
+        parts = []
+        if query.company_id is not None:
+            parts.append(f"company {names.get(query.company_id, '?')}")
+        if query.priority is not None:
+            parts.append(query.priority.value)
+        if query.status is not None:
+            parts.append(query.status.value)
+        if query.assignee_id is not None:
+            parts.append(f"assignee {people.get(query.assignee_id, '?')}")
+        if query.open_only:
+            parts.append("open only")
+        if not parts:
+            return Content("")
+        return Content.styled("   filters: " + clean_line(", ".join(parts)), "$accent")
+
+    def session_summary(self) -> Content:
+        """What the inbox session decided, once the inbox is empty."""
+        if not self.decisions:
+            return Content.assemble(
+                ("Triage inbox", "bold"), "  ", ("empty — nothing to triage", "$success")
+            )
+        total = sum(self.decisions.values())
+        parts = ", ".join(f"{name} {count}" for name, count in sorted(self.decisions.items()))
+        summary = Content.assemble(
+            ("Inbox cleared ", "bold $success"), f"— {total} decided: {parts}"
+        )
+        if self.analysis_due:
+            ids = ", ".join(f"#{bug_id}" for bug_id in self.analysis_due)
+            summary = Content.assemble(summary, ("   analysis due: " + ids, "$warning"))
+        return summary
+
+    # -- deciding -----------------------------------------------------------------------------
+
+    def targets(self) -> list[int]:
+        """The marked bugs, or else the bug under the cursor."""
+        if self.table.marked:
+            return sorted(int(key.split(":")[1]) for key in self.table.marked)
+        key = self.table.current_key
+        return [] if key is None else [int(key.split(":")[1])]
+
+    def decide(self, label: str, change: Callable[[Bug], Bug]) -> None:
+        """Apply one decision to the target bugs as one change, then go to the next bug."""
+        ids = self.targets()
+        if not ids:
+            return
+        repo = self.session.repo
+        before = repo.bugs_by_ids(ids)
+        after = [change(bug) for bug in before]
+        try:
+            repo.save_bugs(after)
+        except Exception as error:  # nothing was stored: the change is one transaction
+            self.notify(f"Not saved: {error}", severity="error")
+            return
+        self.undo_stack.append(UndoStep(label, tuple(before)))
+        del self.undo_stack[:-UNDO_DEPTH]
+        self.decisions[label] += len(after)
+        self._ask_for_analysis(before, after)
+        self.table.marked.clear()
+        self._after_change(advance=len(ids) == 1)
+
+    def _after_change(self, advance: bool) -> None:
+        index = self.table.cursor
+        self.show_list(keep_index=True)
+        if self.view == "all" and advance:
+            self.table.move_cursor(index + 1)
+        self.ops.data_changed()
+        self.load_matrix()
+
+    def _ask_for_analysis(self, before: Sequence[Bug], after: Sequence[Bug]) -> None:
+        """A bug that became P0/P1 needs its analysis: asked without stopping the triage."""
+        urgent = (Priority.P0, Priority.P1)
+        for old, new in zip(before, after, strict=True):
+            if new.priority in urgent and old.priority not in urgent and not new.root_cause:
+                assert new.id is not None and new.priority is not None
+                self.analysis_due.append(new.id)
+                self.notify(
+                    f"#{new.id} is {new.priority.value}: open it (enter) to add customer "
+                    "impact, root cause, fix date and prevention.",
+                    title="Analysis needed",
+                    severity="warning",
+                )
+
+    def action_set_priority(self, value: str) -> None:
+        priority = Priority(value)
+        self.decide(value, lambda bug: bug.model_copy(update={"priority": priority}))
+
+    def action_resolve(self) -> None:
+        now = self.session.now()
+        self.decide(
+            "resolved",
+            lambda bug: bug.model_copy(
+                update={"status": BugStatus.RESOLVED, "resolved_at": max(now, bug.opened_at)}
+            ),
+        )
+
+    def action_duplicate(self) -> None:
+        ids = self.targets()
+        if not ids:
+            return
+        repo = self.session.repo
+        today = self.session.today
+        exclude = frozenset(ids)
+
+        def search(text: str) -> list[tuple[str, int]]:
+            query = BugQuery(text=text, open_only=True, exclude_ids=exclude)
+            return [
+                (f"#{row.id} {row.title}", row.id)
+                for row in repo.bug_list_page(query, today, 0, 30)
+            ]
+
+        def chosen(original: int | None) -> None:
+            if original is not None:
+                self.decide(
+                    "duplicate",
+                    lambda bug: bug.model_copy(
+                        update={"status": BugStatus.DUPLICATE, "duplicate_of": original}
+                    ),
+                )
+
+        self.app.push_screen(Picker("Duplicate of which open bug?", search=search), chosen)
+
+    def action_assign(self) -> None:
+        if not self.targets():
+            return
+        people = [
+            (f"{p.name} ({p.role.value})", p.id)
+            for p in self.session.repo.people()
+            if p.id is not None
+        ]
+
+        def chosen(person_id: int | None) -> None:
+            if person_id is not None:
+                self.decide(
+                    "assigned", lambda bug: bug.model_copy(update={"assignee_id": person_id})
+                )
+
+        self.app.push_screen(Picker("Assign to", people), chosen)
+
+    def action_set_company(self) -> None:
+        if not self.targets():
+            return
+        repo = self.session.repo
+        options: list[tuple[str, tuple[int, int | None]]] = []
+        for company in repo.companies():
+            assert company.id is not None
+            options.append((company.name, (company.id, None)))
+            for product in repo.products(company.id):
+                options.append((f"{company.name} › {product.name}", (company.id, product.id)))
+
+        def chosen(choice: tuple[int, int | None] | None) -> None:
+            if choice is not None:
+                company_id, product_id = choice
+                self.decide(
+                    "company set",
+                    lambda bug: bug.model_copy(
+                        update={"company_id": company_id, "product_id": product_id}
+                    ),
+                )
+
+        self.app.push_screen(Picker("Company / product", options), chosen)
+
+    def action_snooze(self) -> None:
+        if not self.targets():
+            return
+        today = self.session.today
+
+        def chosen(until: Any) -> None:
+            if until is not None:
+                self.decide("snoozed", lambda bug: bug.model_copy(update={"snoozed_until": until}))
+
+        self.app.push_screen(
+            DatePrompt(
+                "Snooze until (YYYY-MM-DD or +N days)",
+                today,
+                today + timedelta(days=7),
+                earliest=today + timedelta(days=1),
+            ),
+            chosen,
+        )
+
+    def action_mark(self) -> None:
+        key = self.table.current_key
+        if key is None:
+            return
+        if key in self.table.marked:
+            self.table.marked.discard(key)
+        else:
+            self.table.marked.add(key)
+        self.table.refresh()
+        self.table.action_cursor(1)
+        self.show_view_bar()
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo")
+            return
+        step = self.undo_stack.pop()
+        try:
+            self.session.repo.save_bugs(list(step.before))
+        except Exception as error:
+            self.undo_stack.append(step)
+            self.notify(f"Undo failed: {error}", severity="error")
+            return
+        self.decisions[step.label] -= len(step.before)
+        if self.decisions[step.label] <= 0:
+            del self.decisions[step.label]
+        undone = {bug.id for bug in step.before}
+        self.analysis_due = [bug_id for bug_id in self.analysis_due if bug_id not in undone]
+        self.notify(f"Undone: {step.label} ({len(step.before)} bug(s))")
+        self._after_change(advance=False)
+        if len(step.before) == 1 and step.before[0].id is not None:
+            self.select_entity(step.before[0].id)
+
+    # -- detail -------------------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        ids = [int(key.split(":")[1]) for key in [self.table.current_key] if key]
+        if not ids:
+            return
+        repo = self.session.repo
+        bug = repo.get(Bug, ids[0])
+        if bug is None:
+            return
+        names = self._names(bug)
+        bug_id = ids[0]
+
+        def check(step: PlaybookStep, at: Any) -> None:
+            repo.set_playbook_step(bug_id, step, at)
+
+        def closed(edited: Bug | None) -> None:
+            if edited is not None and edited != bug:
+                try:
+                    repo.update(edited)
+                except Exception as error:
+                    self.notify(f"Not saved: {error}", severity="error")
+                    return
+                if edited.root_cause and bug_id in self.analysis_due:
+                    self.analysis_due.remove(bug_id)
+                self.notify("Bug saved")
+                self._after_change(advance=False)
+
+        self.app.push_screen(
+            BugDetail(bug, names, repo.playbook_checks(bug_id), self.session.now, check), closed
+        )
+
+    @on(VirtualTable.Selected, "#bugs")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def _names(self, bug: Bug) -> dict[str, str]:
+        repo = self.session.repo
+        companies = {c.id: c.name for c in repo.companies()}
+        names = {"company": companies.get(bug.company_id, "") if bug.company_id else ""}
+        if bug.product_id is not None:
+            names["product"] = next((p.name for p in repo.products() if p.id == bug.product_id), "")
+        if bug.assignee_id is not None:
+            names["assignee"] = next((p.name for p in repo.people() if p.id == bug.assignee_id), "")
+        if bug.duplicate_of is not None:
+            original = repo.get(Bug, bug.duplicate_of)
+            names["duplicate_of"] = f"#{bug.duplicate_of} {original.title if original else ''}"
+        return names
+
+    # -- views, filters, sorting --------------------------------------------------------------
+
+    def action_toggle_view(self) -> None:
+        self.view = "all" if self.view == "inbox" else "inbox"
+        self.table.marked.clear()
+        self.show_list()
+
+    def action_filter(self) -> None:
+        self.filter_input.display = True
+        self.set_focus(self.filter_input)
+
+    def action_clear_filter(self) -> None:
+        if self.filter_input.display or self.filter_input.value:
+            self.filter_input.value = ""
+            self.filter_input.display = False
+            self.show_list()
+        elif self.table.marked:
+            self.table.marked.clear()
+            self.table.refresh()
+            self.show_view_bar()
+        self.set_focus(self.table)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.show_list()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.set_focus(self.table)
+
+    def action_filters(self) -> None:
+        repo = self.session.repo
+
+        def chosen(query: BugQuery | None) -> None:
+            if query is not None:
+                self.query_all = replace(
+                    query, sort=self.query_all.sort, reverse=self.query_all.reverse
+                )
+                self.view = "all"
+                self.show_list()
+
+        self.app.push_screen(BugFilterForm(self.query_all, repo.companies(), repo.people()), chosen)
+
+    def action_save_filter(self) -> None:
+        query = self.query_all
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                self.session.repo.save_filter(
+                    SavedFilter(
+                        name=name,
+                        query=self.filter_input.value,
+                        company_id=query.company_id,
+                        priority=query.priority,
+                        status=query.status,
+                        assignee_id=query.assignee_id,
+                    )
+                )
+            except Exception as error:
+                self.notify(f"Not saved: {error}", severity="error")
+                return
+            self.notify(f"Saved filter “{clean_line(name)}”")
+
+        self.app.push_screen(TextPrompt("Name this filter"), named)
+
+    def action_load_filter(self) -> None:
+        saved = self.session.repo.saved_filters()
+        if not saved:
+            self.notify("No saved filters yet (S saves the current one)")
+            return
+
+        def chosen(choice: SavedFilter | None) -> None:
+            if choice is None:
+                return
+            self.query_all = BugQuery(
+                company_id=choice.company_id,
+                priority=choice.priority,
+                status=choice.status,
+                assignee_id=choice.assignee_id,
+                sort=self.query_all.sort,
+                reverse=self.query_all.reverse,
+            )
+            self.view = "all"
+            self.filter_input.display = bool(choice.query)
+            self.filter_input.value = choice.query
+            self.show_list()
+
+        self.app.push_screen(Picker("Saved filters", [(s.name, s) for s in saved]), chosen)
+
+    def _sort_by(self, column: str, reverse: bool) -> None:
+        self.query_all = replace(self.query_all, sort=column, reverse=reverse)
+        if self.view == "inbox":
+            self.view = "all"
+        self.show_list()
+
+    @on(VirtualTable.HeaderSelected, "#bugs")
+    def _header_selected(self, event: VirtualTable.HeaderSelected) -> None:
+        if event.column in ("mark", "flags"):
+            return
+        column = "opened" if event.column == "opened" else event.column
+        reverse = not self.query_all.reverse if column == self.query_all.sort else False
+        self._sort_by(column, reverse)
+
+    def action_sort_next(self) -> None:
+        order = ["id", "priority", "title", "company", "status", "assignee", "opened"]
+        current = self.query_all.sort if self.query_all.sort in order else "opened"
+        self._sort_by(order[(order.index(current) + 1) % len(order)], False)
+
+    def action_sort_reverse(self) -> None:
+        self._sort_by(self.query_all.sort, not self.query_all.reverse)
+
+    # -- jumps --------------------------------------------------------------------------------
+
+    def select_entity(self, entity_id: int) -> None:
+        """Show the bug with `entity_id` in the all-bugs list, under the cursor."""
+        self.view = "all"
+        self.query_all = BugQuery(sort=self.query_all.sort, reverse=self.query_all.reverse)
+        self.filter_input.display = True
+        self.filter_input.value = f"#{entity_id}"
+        self.show_list()
+        assert self.pages is not None
+        for index, bug in enumerate(self.pages.bugs(0, min(len(self.pages), 50))):
+            if bug.id == entity_id:
+                self.table.move_cursor(index)
+                break
+        self.set_focus(self.table)

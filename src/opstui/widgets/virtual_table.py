@@ -9,7 +9,7 @@ thousands of rows. Here a `RowSource` hands out just the rows being drawn, so a 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar, Literal, Protocol
 
 from textual import events
@@ -33,6 +33,9 @@ class Column:
     label: str
     width: int
     align: Literal["left", "right"] = "left"
+    min_width: int | None = None
+    """A flexible column: it takes the table's spare width and gives some back, down to
+    this, when the terminal is narrow."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +174,8 @@ class VirtualTable(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self.base_columns: list[Column] = list(columns)
+        """The columns as declared; `columns` are the same fitted to the width."""
         self.columns: list[Column] = list(columns)
         self.source: RowSource = ListSource()
         self.marked: set[str] = set()
@@ -182,7 +187,29 @@ class VirtualTable(ScrollView, can_focus=True):
     # -- data ---------------------------------------------------------------------------------
 
     def set_columns(self, columns: Sequence[Column]) -> None:
-        self.columns = list(columns)
+        self.base_columns = list(columns)
+        self._fit_columns()
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Share the width among flexible columns: the first grows, all shrink to their minimum."""
+        available = self.scrollable_content_region.width
+        columns = list(self.base_columns)
+        flexible = [i for i, column in enumerate(columns) if column.min_width is not None]
+        spare = available - sum(column.width + 1 for column in columns)
+        if available > 0 and flexible:
+            if spare > 0:
+                grow = columns[flexible[0]]
+                columns[flexible[0]] = replace(grow, width=grow.width + spare)
+            else:
+                for index in flexible:
+                    column = columns[index]
+                    give = min(-spare, column.width - (column.min_width or column.width))
+                    columns[index] = replace(column, width=column.width - give)
+                    spare += give
+        self.columns = columns
         self._update_virtual_size()
         self.refresh()
 

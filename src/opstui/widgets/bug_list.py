@@ -1,0 +1,110 @@
+"""Bug rows for a `VirtualTable`, paged from SQLite so a list of 100,000 costs a page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from textual.content import Content
+
+from opstui.data.bug_queries import BugListRow, BugQuery
+from opstui.data.repository import Repository
+from opstui.domain.enums import BugStatus, Priority
+from opstui.widgets.virtual_table import Column, Row, text_cell
+
+PAGE_SIZE = 100
+
+PRIORITY_STYLES = {
+    Priority.P0: "bold $error reverse",
+    Priority.P1: "bold $error",
+    Priority.P2: "$warning",
+    Priority.P3: "dim",
+}
+
+COLUMNS = (
+    Column("mark", "", 1),
+    Column("id", "#", 7, align="right"),
+    Column("priority", "Pri", 4),
+    Column("title", "Title", 40, min_width=20),
+    Column("company", "Company", 10),
+    Column("status", "Status", 11),
+    Column("assignee", "Assignee", 14),
+    Column("opened", "Age", 5, align="right"),
+    Column("flags", "Flags", 14),
+)
+
+
+def bug_row(bug: BugListRow, today: date, marked: Callable[[str], bool]) -> Row:
+    """The table row of one bug: all text from the workspace goes through `text_cell`."""
+    key = f"bug:{bug.id}"
+    flags: list[Content] = []
+    if bug.security:
+        flags.append(Content.styled("security", "bold $error"))
+    if bug.needs_analysis:
+        flags.append(Content.styled("analysis?", "$warning"))
+    if bug.snoozed_until is not None and bug.snoozed_until > today:
+        flags.append(Content.styled(f"zz {bug.snoozed_until:%b %d}", "dim"))
+    age = (today - bug.opened_at.date()).days
+    done = bug.status in (BugStatus.RESOLVED, BugStatus.CLOSED, BugStatus.DUPLICATE)
+    return Row(
+        key=key,
+        cells=(
+            Content.styled("●", "bold $secondary") if marked(key) else Content(" "),
+            Content(str(bug.id)),
+            Content.styled(bug.priority.value, PRIORITY_STYLES[bug.priority])
+            if bug.priority
+            else Content.styled("new", "italic $accent"),
+            text_cell(bug.title),
+            text_cell(bug.company),
+            Content(bug.status.value),
+            text_cell(bug.assignee),
+            Content(f"{age}d"),
+            Content(" ").join(flags),
+        ),
+        style="dim" if done else "",
+    )
+
+
+class BugPages:
+    """A `RowSource` over a `BugQuery`: counts in SQL, fetches and caches pages of rows."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        query: BugQuery,
+        today: date,
+        marked: Callable[[str], bool],
+    ) -> None:
+        self.repo = repo
+        self.query = query
+        self.today = today
+        self.marked = marked
+        self._count: int | None = None
+        self._pages: dict[int, list[BugListRow]] = {}
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.repo.bug_list_count(self.query, self.today)
+        return self._count
+
+    def _page(self, number: int) -> list[BugListRow]:
+        page = self._pages.get(number)
+        if page is None:
+            page = self.repo.bug_list_page(self.query, self.today, number * PAGE_SIZE, PAGE_SIZE)
+            self._pages[number] = page
+        return page
+
+    def bugs(self, start: int, stop: int) -> list[BugListRow]:
+        found: list[BugListRow] = []
+        for number in range(start // PAGE_SIZE, (max(stop, start + 1) - 1) // PAGE_SIZE + 1):
+            page = self._page(number)
+            base = number * PAGE_SIZE
+            found.extend(page[max(0, start - base) : max(0, stop - base)])
+        return found
+
+    def rows(self, start: int, stop: int) -> Sequence[Row]:
+        return [bug_row(bug, self.today, self.marked) for bug in self.bugs(start, stop)]
+
+    def bug_at(self, index: int) -> BugListRow | None:
+        found = self.bugs(index, index + 1)
+        return found[0] if found else None
