@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from textual.pilot import Pilot
@@ -24,3 +25,21 @@ def test_help_snapshot(demo_repo: Repository, snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(demo_app(demo_repo), terminal_size=SIZE, run_before=open_help)
+
+
+def test_weekly_snapshot(demo_repo: Repository, snap_compare: Any) -> None:
+    async def ready(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+
+    app = demo_app(demo_repo, screen="weekly", clock=lambda: datetime(2026, 7, 6, 9, 0))
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+def test_meeting_mode_snapshot(demo_repo: Repository, snap_compare: Any) -> None:
+    async def open_meeting(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+        await pilot.press("m", "n", "n", "n", "n", "n")  # the quality section
+        await pilot.pause()
+
+    app = demo_app(demo_repo, screen="weekly", clock=lambda: datetime(2026, 7, 6, 9, 0))
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_meeting)

@@ -20,7 +20,9 @@ from opstui.data.schema import APPLICATION_ID, MIGRATION_SET, MIGRATIONS, build_
 from opstui.data.workspace import WorkspaceError, create_workspace, open_workspace
 from opstui.domain.models import Company, Product
 
-ALL_MIGRATIONS = ["0001_initial", "0002_triage"]
+ALL_MIGRATIONS = [
+    migration.name for migration in MIGRATIONS.pending(Database(memory=True, execute_plugins=False))
+]
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from opstui.domain.enums import (
     Phase,
     PlaybookStep,
     Priority,
+    SubmissionPart,
 )
 from opstui.domain.models import (
     ActionItem,
@@ -35,7 +36,9 @@ from opstui.domain.models import (
     Decision,
     FeatureRequest,
     FeedbackEntry,
+    FollowUp,
     Kpis,
+    MeetingNote,
     Model,
     NpsResponse,
     Person,
@@ -75,6 +78,8 @@ KEYED_TABLES: dict[type[Model], tuple[str, tuple[str, ...]]] = {
     Kpis: ("kpis", ("week",)),
     Submission: ("submissions", ("week", "person_id", "part")),
     PlaybookCheck: ("playbook_checks", ("bug_id", "step")),
+    MeetingNote: ("meeting_notes", ("week", "section")),
+    FollowUp: ("follow_ups", ("week", "day")),
 }
 """Entities identified by natural keys, with their table and key columns."""
 
@@ -491,6 +496,47 @@ class Repository:
                 },
                 pk="week",
             )
+
+    # -- the week's checklist ---------------------------------------------------------------
+
+    def set_submission(
+        self, week: str, person_id: int, part: SubmissionPart, at: datetime | None
+    ) -> None:
+        """Record a pre-read part as submitted at `at`, or not submitted (None)."""
+        self.upsert(Submission(week=week, person_id=person_id, part=part, submitted_at=at))
+
+    def review_week(self, week: str) -> ReviewWeek | None:
+        rows = self._models(ReviewWeek, "SELECT * FROM review_weeks WHERE week = ?", [week])
+        return rows[0] if rows else None
+
+    def set_director_acceptance(
+        self, week: str, director_id: int | None, at: datetime | None
+    ) -> None:
+        """The director accepts the week's pre-read at `at` (None takes it back)."""
+        current = self.review_week(week) or ReviewWeek(week=week)
+        self.upsert(
+            current.model_copy(update={"director_id": director_id, "director_accepted_at": at})
+        )
+
+    def follow_ups(self, week: str) -> dict[str, datetime]:
+        """The week's follow-up checkpoints that are done, by day."""
+        rows = self._models(FollowUp, "SELECT * FROM follow_ups WHERE week = ?", [week])
+        return {row.day: row.done_at for row in rows}
+
+    def set_follow_up(self, week: str, day: str, at: datetime | None) -> None:
+        """Check a follow-up checkpoint off at `at`, or clear it (None)."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM follow_ups WHERE week = ? AND day = ?", [week, day])
+            if at is not None:
+                self._insert(FollowUp(week=week, day=day, done_at=at))
+
+    def meeting_notes(self, week: str) -> dict[str, str]:
+        """The week's meeting notes, by agenda section."""
+        rows = self._models(MeetingNote, "SELECT * FROM meeting_notes WHERE week = ?", [week])
+        return {row.section: row.text for row in rows}
+
+    def save_meeting_note(self, week: str, section: str, text: str) -> None:
+        self.upsert(MeetingNote(week=week, section=section, text=text))
 
     # -- triage ---------------------------------------------------------------------------
 

@@ -624,7 +624,7 @@ class _Generator:
         fields: dict[str, object] = {}
         if seed.phase is Phase.DISCOVERY:
             fields = {
-                "problem": f"Do {seed.company} customers need {seed.name.lower()}?",
+                "problem": f"Would {seed.company} customers adopt {seed.name}?",
                 "interviews_done": 6 + len(seed.name) % 7,
                 "key_findings": "Finance teams lose a day a month to manual matching.",
                 "market_validation": MarketValidation.STRONG

@@ -264,6 +264,22 @@ CREATE INDEX bugs_untriaged ON bugs(opened_at, id)
 """
 
 
+_WEEKLY = """
+CREATE TABLE meeting_notes (
+    week TEXT NOT NULL,
+    section TEXT NOT NULL,
+    text TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (week, section)
+);
+CREATE TABLE follow_ups (
+    week TEXT NOT NULL,
+    day TEXT NOT NULL,
+    done_at TEXT NOT NULL,
+    PRIMARY KEY (week, day)
+);
+"""
+
+
 def _run(db: Database, script: str) -> None:
     for statement in script.split(";"):
         if statement.strip():
@@ -281,6 +297,10 @@ def build_migrations() -> Migrations:
     @migrations(name="0002_triage")
     def triage(db: Database) -> None:
         _run(db, _TRIAGE)
+
+    @migrations(name="0003_weekly")
+    def weekly(db: Database) -> None:
+        _run(db, _WEEKLY)
 
     return migrations
 

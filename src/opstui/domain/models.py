@@ -378,6 +378,22 @@ class Kpis(Model):
     team_size: Annotated[float, Field(ge=0)] | None = None
 
 
+class MeetingNote(Model):
+    """Notes taken on one agenda section during a week's review."""
+
+    week: IsoWeek
+    section: Title
+    text: Text = ""
+
+
+class FollowUp(Model):
+    """A follow-up checkpoint of the week (Tuesday, Wednesday, Friday), checked off."""
+
+    week: IsoWeek
+    day: Title
+    done_at: datetime
+
+
 class SavedFilter(Model):
     id: int | None = None
     name: Title

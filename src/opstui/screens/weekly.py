@@ -1,106 +1,558 @@
-"""The weekly review: escalations and action items of the review week."""
+"""The weekly review: the Friday pre-read checklist, follow-ups and agenda, action items,
+decisions, escalations and KPIs of one ISO week, and meeting mode for the Monday review."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from opstui.data.figures import current_escalations
+from opstui.domain.enums import (
+    ActionPriority,
+    ActionStatus,
+    DecisionCategory,
+    DecisionKind,
+    PersonRole,
+    Priority,
+)
 from opstui.domain.escalations import Escalation
-from opstui.domain.models import ActionItem
+from opstui.domain.models import ActionItem, Company, Decision, Kpis, Person, ReviewWeek, Submission
+from opstui.domain.review import preread, week_action_items
+from opstui.domain.weeks import next_week, previous_week, week_days
+from opstui.modals.model_form import Field, ModelForm
+from opstui.modals.preread_dialog import PrereadDialog
 from opstui.screens.base import OpsScreen
 from opstui.widgets.header import WorkspaceHeader
-from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable, text_cell
+from opstui.widgets.virtual_table import ListSource, VirtualTable
+from opstui.widgets.weekly_rows import (
+    ACTION_COLUMNS,
+    CHECKLIST_COLUMNS,
+    DECISION_COLUMNS,
+    ESCALATION_COLUMNS,
+    action_rows,
+    checklist_rows,
+    decision_rows,
+    escalation_rows,
+    kpi_content,
+)
 
-ESCALATION_COLUMNS = (
-    Column("trigger", "Trigger", 30),
-    Column("title", "What", 50),
-    Column("detail", "Detail", 36),
-)
-ACTION_COLUMNS = (
-    Column("what", "Action item", 56),
-    Column("due", "Due", 11),
-    Column("priority", "Pri", 4),
-    Column("status", "Status", 12),
-    Column("week", "From", 9),
-)
+TABS = ("checklist", "actions", "decisions", "escalations", "kpis")
+ESCALATION_MODES = {"bug": "bugs", "project": "portfolio", "customer": "customers"}
+
+
+@dataclass(slots=True)
+class WeekData:
+    """Everything the weekly screen shows for one week."""
+
+    week: str
+    people: list[Person]
+    companies: list[Company]
+    submissions: list[Submission]
+    review: ReviewWeek | None
+    follow_ups: dict[str, datetime]
+    actions: list[ActionItem]
+    decisions: list[Decision]
+    escalations: tuple[Escalation, ...]
+    kpis: Kpis | None
+    open_bugs: tuple[int, int, int, int]
 
 
 class WeeklyScreen(OpsScreen):
-    """The review week's escalations and open action items."""
+    """One review week, tab by tab; `m` walks the Monday agenda in meeting mode."""
 
     SCREEN_TITLE = "Weekly review"
-    BINDINGS: ClassVar[list[BindingType]] = []
+    CSS_PATH = "../styles/weekly.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left_square_bracket", "week(-1)", "Previous week", id="weekly.previous_week"),
+        Binding("right_square_bracket", "week(1)", "Next week", id="weekly.next_week"),
+        Binding(
+            "t",
+            "this_week",
+            "This week",
+            id="weekly.this_week",
+            show=False,
+            tooltip="Back to the review week of today",
+        ),
+        Binding("h", "tab(-1)", "Previous tab", id="weekly.previous_tab", show=False),
+        Binding("l", "tab(1)", "Next tab", id="weekly.next_tab", show=False),
+        Binding(
+            "m",
+            "meeting",
+            "Meeting mode",
+            id="weekly.meeting",
+            tooltip="Walk the Monday agenda full screen, with timers",
+        ),
+        Binding(
+            "n",
+            "new",
+            "New",
+            id="weekly.new",
+            tooltip="New action item or decision (on their tabs)",
+        ),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="weekly.open",
+            tooltip="Edit the item, tick pre-read parts, or jump to an escalation",
+        ),
+        Binding(
+            "space",
+            "tick",
+            "Tick",
+            id="weekly.toggle",
+            tooltip="Tick a follow-up checkpoint; mark a decision decided",
+        ),
+        Binding(
+            "s",
+            "cycle_status",
+            "Status",
+            id="weekly.status",
+            tooltip="Cycle an action item's status",
+        ),
+        Binding(
+            "A",
+            "accept",
+            "Director accepts",
+            id="weekly.accept",
+            show=False,
+            tooltip="The director accepts the pre-read (or takes it back)",
+        ),
+        Binding(
+            "K", "edit_kpis", "KPIs", id="weekly.kpis", show=False, tooltip="Enter the week's KPIs"
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.week = ""
+        self.data: WeekData | None = None
+        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader()
-        yield Static(Content("Escalations"), classes="section-title")
-        yield VirtualTable(ESCALATION_COLUMNS, id="escalations")
-        yield Static(Content("Action items"), classes="section-title")
-        yield VirtualTable(ACTION_COLUMNS, id="actions")
+        yield Static(id="week-bar")
+        with TabbedContent(id="tabs", initial="checklist"):
+            with TabPane("Checklist", id="checklist"):
+                yield VirtualTable(CHECKLIST_COLUMNS, id="checklist-table")
+            with TabPane("Action items", id="actions"):
+                yield VirtualTable(ACTION_COLUMNS, id="actions-table")
+            with TabPane("Decisions", id="decisions"):
+                yield VirtualTable(DECISION_COLUMNS, id="decisions-table")
+            with TabPane("Escalations", id="escalations"):
+                yield VirtualTable(ESCALATION_COLUMNS, id="escalations-table")
+            with TabPane("KPIs", id="kpis"):
+                yield Static(id="kpis-view")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.week = self.week or self.session.week
         self.refresh_header()
         self.load()
+
+    @property
+    def is_loaded(self) -> bool:
+        return self.loaded
 
     def data_changed(self) -> None:
         self.load()
 
+    @property
+    def tab(self) -> str:
+        return self.query_one(TabbedContent).active or "checklist"
+
+    def table(self, tab: str | None = None) -> VirtualTable:
+        return self.query_one(f"#{tab or self.tab}-table", VirtualTable)
+
+    # -- loading ------------------------------------------------------------------------------
+
     @work(thread=True, exclusive=True, group="weekly-load", exit_on_error=False)
     def load(self) -> None:
         session = self.session
-        escalations = current_escalations(session.repo, session.today)
-        actions = [
-            item
-            for item in session.repo.action_items()
-            if item.week <= session.week and (item.week == session.week or item.closed_on is None)
-        ]
-        self.app.call_from_thread(self._loaded, escalations, actions)
+        repo = session.repo
+        week = self.week
+        counts = repo.bug_counts_by_company(
+            session.today, session.config.targets.resolution_window_days
+        )
+        open_bugs = tuple(sum(row.open_by_priority.get(p, 0) for row in counts) for p in Priority)
+        data = WeekData(
+            week=week,
+            people=repo.people(),
+            companies=repo.companies(),
+            submissions=repo.submissions(week),
+            review=repo.review_week(week),
+            follow_ups=repo.follow_ups(week),
+            actions=[item for item in repo.action_items() if item.week <= week],
+            decisions=[
+                d
+                for d in repo.decisions()
+                if d.week == week or (d.week < week and d.decided_at is None)
+            ],
+            escalations=current_escalations(repo, session.today),
+            kpis=repo.kpis(week),
+            open_bugs=(open_bugs[0], open_bugs[1], open_bugs[2], open_bugs[3]),
+        )
+        self.app.call_from_thread(self._loaded, data)
 
-    def _loaded(self, escalations: tuple[Escalation, ...], actions: list[ActionItem]) -> None:
+    def _loaded(self, data: WeekData) -> None:
+        self.data = data
+        session = self.session
+        people = {p.id: p.name for p in data.people if p.id is not None}
+        companies = {c.id: c.name for c in data.companies if c.id is not None}
+        summary = preread(data.week, data.people, data.submissions)
+        review = data.review
+        director = people.get(review.director_id, "") if review and review.director_id else ""
+        accepted = review.director_accepted_at if review else None
+        self._keep(
+            self.table("checklist"),
+            checklist_rows(data.week, summary, director, accepted, data.follow_ups),
+        )
+        items = week_action_items(data.actions, data.week)
+        self._keep(
+            self.table("actions"), action_rows(items, data.week, session.today, people, companies)
+        )
+        self._keep(self.table("decisions"), decision_rows(data.decisions, session.now()))
+        self._keep(self.table("escalations"), escalation_rows(data.escalations))
+        self.query_one("#kpis-view", Static).update(
+            kpi_content(data.kpis, data.week, data.open_bugs)
+        )
+        monday, sunday = week_days(data.week)
+        overdue = sum(
+            1
+            for row in self.table("actions").source.rows(0, 10_000)
+            if "Overdue" in row.cells[5].plain
+        )
+        bar = Content.assemble(
+            (f"Week {data.week}", "bold"),
+            f"  {monday:%b %d}–{sunday:%b %d}   ",
+            (f"pre-read {summary.people_complete}/{len(summary.rows)} people", "bold"),
+            f" · {summary.parts_submitted}/{summary.parts_owed} parts · ",
+            (f"{summary.late_parts} late", "$warning" if summary.late_parts else ""),
+            "   director ",
+            ("accepted", "$success") if accepted else ("pending", "bold $warning"),
+            f"   actions {len(items)}",
+            (f" ({overdue} overdue)", "bold $error") if overdue else "",
+            f"   decisions {len(data.decisions)}   ",
+            (f"escalations {len(data.escalations)}", "bold $error" if data.escalations else ""),
+            ("   ([ ] week · t this week)", "dim"),
+        )
+        self.query_one("#week-bar", Static).update(bar)
+        self.loaded = True
+        self.apply_pending_entity()
+
+    @staticmethod
+    def _keep(table: VirtualTable, rows: list[Any]) -> None:
+        table.set_source(ListSource(rows), keep=table.current_key)
+
+    # -- navigation ---------------------------------------------------------------------------
+
+    def action_week(self, step: int) -> None:
+        self.week = next_week(self.week) if step > 0 else previous_week(self.week)
+        self.load()
+
+    def action_this_week(self) -> None:
+        self.week = self.session.week
+        self.load()
+
+    def action_tab(self, step: int) -> None:
+        index = (TABS.index(self.tab) + step) % len(TABS)
+        self.query_one(TabbedContent).active = TABS[index]
+        if TABS[index] != "kpis":
+            self.set_focus(self.table(TABS[index]))
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab = event.pane.id or ""
+        if tab in TABS and tab != "kpis":
+            self.set_focus(self.table(tab))
+
+    def action_meeting(self, start: str | None = None) -> None:
+        from opstui.screens.meeting import MeetingScreen
+
+        clock = self.session.clock
+        ticker = (lambda: clock().timestamp()) if clock is not None else None
+        self.app.push_screen(MeetingScreen(self.week, start=start, clock=ticker))
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def _save(self, change: Any, message: str) -> None:
+        try:
+            change()
+        except Exception as error:  # one transaction: nothing was stored
+            self.notify(f"Not saved: {error}", severity="error")
+            return
+        self.notify(message)
+        self.ops.data_changed()
+        self.load()
+
+    def _current_id(self) -> int | None:
+        key = self.table().current_key if self.tab != "kpis" else None
+        if key is None or ":" not in key:
+            return None
+        tail = key.split(":")[1]
+        return int(tail) if tail.isdigit() else None
+
+    def _action_fields(self) -> list[Field]:
+        assert self.data is not None
+        people = tuple((p.name, p.id) for p in self.data.people if p.id is not None)
+        companies = (
+            ("Cross-company", None),
+            *((c.name, c.id) for c in self.data.companies if c.id is not None),
+        )
+        return [
+            Field("what", "Action item", required=True),
+            Field("owner_id", "Owner", "choice", people),
+            Field("due_date", "Due date", hint="YYYY-MM-DD"),
+            Field("company_id", "Company", "choice", companies),
+            Field(
+                "priority",
+                "Priority",
+                "choice",
+                tuple((p.value, p) for p in ActionPriority),
+                required=True,
+            ),
+            Field(
+                "status",
+                "Status",
+                "choice",
+                tuple((s.value, s) for s in ActionStatus),
+                required=True,
+            ),
+        ]
+
+    def _decision_fields(self) -> list[Field]:
+        return [
+            Field("what", "Decision", required=True),
+            Field("context", "Context", "text"),
+            Field("recommendation", "Recommendation", "text"),
+            Field(
+                "kind",
+                "Kind",
+                "choice",
+                (
+                    ("Immediate (in the meeting)", DecisionKind.IMMEDIATE),
+                    ("Follow-up within 48 hours", DecisionKind.FOLLOW_UP),
+                ),
+                required=True,
+            ),
+            Field(
+                "category",
+                "Category",
+                "choice",
+                tuple((c.value, c) for c in DecisionCategory),
+                required=True,
+            ),
+        ]
+
+    def _edit_action(self, item: ActionItem | None) -> None:
+        repo = self.session.repo
+        values = (
+            item.model_dump()
+            if item
+            else {
+                "priority": ActionPriority.MEDIUM,
+                "status": ActionStatus.NOT_STARTED,
+            }
+        )
+        fixed = (
+            {"id": item.id, "week": item.week, "closed_on": item.closed_on}
+            if item
+            else {
+                "week": self.week,
+            }
+        )
         today = self.session.today
-        self.query_one("#escalations", VirtualTable).set_source(
-            ListSource(
-                [
-                    Row(
-                        key=f"{item.kind}:{item.target_id}:{item.trigger.name}",
-                        cells=(
-                            Content.styled(item.trigger.value, "bold $error"),
-                            text_cell(item.title),
-                            text_cell(item.detail),
-                        ),
-                    )
-                    for item in escalations
-                ]
-            )
+
+        def done(result: ActionItem | None) -> None:
+            if result is None:
+                return
+            closed = today if result.status is ActionStatus.COMPLETE else None
+            result = result.model_copy(update={"closed_on": result.closed_on or closed})
+            if result.status is not ActionStatus.COMPLETE:
+                result = result.model_copy(update={"closed_on": None})
+            if result.id is None:
+                self._save(lambda: repo.add(result), "Action item added")
+            else:
+                self._save(lambda: repo.update(result), "Action item saved")
+
+        title = "New action item" if item is None else "Edit action item"
+        self.app.push_screen(
+            ModelForm(title, ActionItem, self._action_fields(), values, fixed), done
         )
-        self.query_one("#actions", VirtualTable).set_source(
-            ListSource(
-                [
-                    Row(
-                        key=f"action:{item.id}",
-                        cells=(
-                            text_cell(item.what),
-                            Content.styled(
-                                "" if item.due_date is None else item.due_date.isoformat(),
-                                "bold $error"
-                                if item.due_date
-                                and item.due_date < today
-                                and item.closed_on is None
-                                else "",
-                            ),
-                            Content(item.priority.value),
-                            Content(item.status.value),
-                            Content(item.week),
-                        ),
-                    )
-                    for item in actions
-                ]
-            )
+
+    def _edit_decision(self, decision: Decision | None) -> None:
+        repo = self.session.repo
+        now = self.session.now()
+        values = decision.model_dump() if decision else {"kind": DecisionKind.IMMEDIATE}
+        fixed: dict[str, Any] = {"week": self.week, "raised_at": now}
+        if decision is not None:
+            fixed = {
+                "id": decision.id,
+                "week": decision.week,
+                "raised_at": decision.raised_at,
+                "decided_at": decision.decided_at,
+            }
+
+        def done(result: Decision | None) -> None:
+            if result is None:
+                return
+            if result.id is None:
+                if result.kind is DecisionKind.IMMEDIATE:
+                    result = result.model_copy(update={"decided_at": result.raised_at})
+                self._save(lambda: repo.add(result), "Decision logged")
+            else:
+                self._save(lambda: repo.update(result), "Decision saved")
+
+        title = "Log a decision" if decision is None else "Edit decision"
+        self.app.push_screen(
+            ModelForm(title, Decision, self._decision_fields(), values, fixed), done
         )
+
+    def action_new(self) -> None:
+        if self.tab == "decisions":
+            self._edit_decision(None)
+        elif self.tab == "kpis":
+            self.action_edit_kpis()
+        else:
+            if self.tab != "actions":
+                self.query_one(TabbedContent).active = "actions"
+            self._edit_action(None)
+
+    def action_open(self) -> None:
+        if self.data is None:
+            return
+        key = self.table().current_key if self.tab != "kpis" else None
+        if key is None:
+            return
+        kind, _, rest = key.partition(":")
+        if kind == "action":
+            item = next((a for a in self.data.actions if a.id == int(rest)), None)
+            self._edit_action(item)
+        elif kind == "decision":
+            decision = next((d for d in self.data.decisions if d.id == int(rest)), None)
+            self._edit_decision(decision)
+        elif kind == "person":
+            self._preread(int(rest))
+        elif kind == "agenda":
+            self.action_meeting(rest)
+        elif kind == "followup":
+            self.action_tick()
+        elif kind in ESCALATION_MODES:
+            self.ops.jump_to(ESCALATION_MODES[kind], int(rest.split(":")[0]))
+        elif kind == "director":
+            self.action_accept()
+
+    @on(VirtualTable.Selected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    def _preread(self, person_id: int) -> None:
+        assert self.data is not None
+        person = next((p for p in self.data.people if p.id == person_id), None)
+        if person is None:
+            return
+
+        def closed(_: None) -> None:
+            self.load()
+
+        self.app.push_screen(PrereadDialog(self.week, person), closed)
+
+    def action_tick(self) -> None:
+        key = self.table().current_key if self.tab != "kpis" else None
+        if key is None or self.data is None:
+            return
+        repo = self.session.repo
+        now = self.session.now()
+        kind, _, rest = key.partition(":")
+        if kind == "followup":
+            done = rest in self.data.follow_ups
+            self._save(
+                lambda: repo.set_follow_up(self.week, rest, None if done else now),
+                f"{rest} follow-up {'reopened' if done else 'done'}",
+            )
+        elif kind == "decision":
+            decision = next((d for d in self.data.decisions if d.id == int(rest)), None)
+            if decision is not None:
+                at = None if decision.decided_at else max(now, decision.raised_at)
+                self._save(
+                    lambda: repo.update(decision.model_copy(update={"decided_at": at})),
+                    "Decided" if at else "Marked undecided",
+                )
+        elif kind == "person":
+            self._preread(int(rest))
+
+    def action_cycle_status(self) -> None:
+        if self.tab != "actions" or self.data is None:
+            return
+        item_id = self._current_id()
+        item = next((a for a in self.data.actions if a.id == item_id), None)
+        if item is None:
+            return
+        statuses = list(ActionStatus)
+        following = statuses[(statuses.index(item.status) + 1) % len(statuses)]
+        closed = self.session.today if following is ActionStatus.COMPLETE else None
+        repo = self.session.repo
+        self._save(
+            lambda: repo.update(item.model_copy(update={"status": following, "closed_on": closed})),
+            f"Status: {following.value}",
+        )
+
+    def action_accept(self) -> None:
+        if self.data is None:
+            return
+        repo = self.session.repo
+        review = self.data.review
+        accepted = review is not None and review.director_accepted_at is not None
+        director = (
+            review.director_id
+            if review and review.director_id
+            else next((p.id for p in self.data.people if p.role is PersonRole.DIRECTOR), None)
+        )
+        now = self.session.now()
+        self._save(
+            lambda: repo.set_director_acceptance(self.week, director, None if accepted else now),
+            "Acceptance taken back" if accepted else "Director accepted the pre-read",
+        )
+
+    def action_edit_kpis(self) -> None:
+        repo = self.session.repo
+        current = repo.kpis(self.week)
+        names = [name for name in Kpis.model_fields if name != "week"]
+        labels = {
+            "customers_signed": "Customers signed",
+            "arr": "ARR ($)",
+            "pipeline": "Pipeline ($)",
+            "churn_customers": "Churn (customers)",
+            "churn_mrr_pct": "Churn (% MRR)",
+            "uptime_pct": "Uptime (%)",
+            "p95_ms": "Response time p95 (ms)",
+            "test_coverage_pct": "Test coverage (%)",
+            "nps": "NPS (−100…100)",
+            "support_tickets": "Support tickets",
+            "features_shipped": "Features shipped",
+            "story_points": "Story points completed",
+            "team_size": "Team size (FTE)",
+        }
+        fields = [Field(name, labels.get(name, name)) for name in names]
+        values = current.model_dump() if current else {}
+
+        def done(result: Kpis | None) -> None:
+            if result is not None:
+                self._save(lambda: repo.upsert(result), f"KPIs of {self.week} saved")
+
+        self.app.push_screen(
+            ModelForm(f"KPIs of {self.week}", Kpis, fields, values, {"week": self.week}), done
+        )
+
+    # -- jumps --------------------------------------------------------------------------------
+
+    def select_entity(self, entity_id: int) -> None:
+        """Weeks are not entities; a jump here shows the current week."""

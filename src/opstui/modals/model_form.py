@@ -1,0 +1,154 @@
+"""A form for one model: a field per attribute, validated by the model on save.
+
+Errors appear under their fields, what the user typed stays, nothing is returned until the
+whole form validates. Used for action items, decisions and the week's KPIs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from opstui.domain.models import Model, field_errors
+
+M = TypeVar("M", bound=Model)
+
+Kind = Literal["line", "text", "choice"]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One form field: the model attribute, its label, and how it is edited."""
+
+    name: str
+    label: str
+    kind: Kind = "line"
+    choices: tuple[tuple[str, Any], ...] = ()
+    required: bool = False
+    hint: str = ""
+
+
+class ModelForm(ModalScreen[M | None], Generic[M]):
+    """Edit `model_type` fields; returns a validated model, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    ModelForm { align: center middle; }
+    ModelForm #form { width: 84; height: auto; max-height: 90%;
+        border: thick $accent; background: $surface; }
+    ModelForm #form-title { text-style: bold; padding: 0 1; height: 1; }
+    ModelForm #form-fields { height: auto; max-height: 100%; padding: 0 1; }
+    ModelForm .form-row { height: auto; }
+    ModelForm .field-error { color: $error; text-style: bold; display: none; height: auto; }
+    ModelForm #form-buttons { height: auto; align-horizontal: right; padding: 0 1; }
+    ModelForm #form-buttons Button { margin-left: 2; }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        model_type: type[M],
+        fields: Sequence[Field],
+        values: dict[str, Any],
+        fixed: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.model_type = model_type
+        self.fields = tuple(fields)
+        self.initial = values
+        self.fixed = fixed or {}
+        """Values the form does not show but the model needs (id, week…)."""
+
+    def _editor(self, field: Field) -> Widget:
+        value = self.initial.get(field.name)
+        ident = f"field-{field.name}"
+        if field.kind == "choice":
+            return Select(
+                field.choices,
+                value=value if value is not None else Select.NULL,
+                allow_blank=not field.required,
+                id=ident,
+            )
+        if field.kind == "text":
+            area = TextArea(str(value or ""), id=ident, soft_wrap=True)
+            area.styles.height = 4
+            return area
+        shown = "" if value is None else str(value)
+        if shown.endswith(".0"):
+            shown = shown[:-2]
+        return Input(shown, placeholder=field.hint, id=ident)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form"):
+            yield Static(Content(self.title_text), id="form-title")
+            with VerticalScroll(id="form-fields"):
+                for field in self.fields:
+                    with Vertical(classes="form-row"):
+                        yield Label(Content(field.label + (" *" if field.required else "")))
+                        yield self._editor(field)
+                        yield Static("", id=f"error-{field.name}", classes="field-error")
+                yield Static("", id="error-__root__", classes="field-error")
+            with Horizontal(id="form-buttons"):
+                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        first = self.query(".form-row").first().children[1]
+        self.set_focus(first)
+
+    def values(self) -> dict[str, Any]:
+        values = dict(self.fixed)
+        for field in self.fields:
+            widget = self.query_one(f"#field-{field.name}")
+            if isinstance(widget, Select):
+                values[field.name] = None if widget.value is Select.NULL else widget.value
+            elif isinstance(widget, TextArea):
+                values[field.name] = widget.text
+            elif isinstance(widget, Input):
+                values[field.name] = widget.value
+        return values
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        shown = {field.name for field in self.fields}
+        for name in list(errors):
+            if name not in shown and name != "__root__":
+                errors.setdefault("__root__", f"{name}: {errors[name]}")
+        for label in self.query(".field-error").results(Static):
+            message = errors.get((label.id or "").removeprefix("error-"), "")
+            label.update(Content(message))
+            label.display = bool(message)
+
+    def action_save(self) -> None:
+        try:
+            model = self.model_type.model_validate(self.values())
+        except ValidationError as error:
+            self.show_errors(field_errors(error))
+            return
+        self.dismiss(model)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()

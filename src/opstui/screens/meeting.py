@@ -1,0 +1,416 @@
+"""Meeting mode: the Monday review on the shared screen, one agenda section at a time.
+
+Each section shows the data it needs, a countdown of its timebox (over time turns red) and
+the meeting's total time; `n`/`p` walk the sections, `e` writes the section's notes, and the
+privacy toggle hides customer names and ARR before anything is projected.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TextArea
+
+from opstui.data.figures import current_bug_matrix, current_escalations, previous_snapshot
+from opstui.domain.enums import OPEN_BUG_STATUSES, DecisionCategory, Phase, Priority
+from opstui.domain.models import Bug, Project
+from opstui.domain.portfolio import portfolio_summary, sort_projects_by_phase
+from opstui.domain.review import AGENDA, AGENDA_MINUTES, AgendaSection, clock_text, countdown
+from opstui.domain.text import clean_line, clean_text
+from opstui.screens.portfolio import summary_content
+from opstui.widgets.bug_matrix import matrix_content
+
+if TYPE_CHECKING:
+    from opstui.app import OpsApp
+
+MASK_MONEY = "$•••"
+SYNERGY_CATEGORIES = {
+    DecisionCategory.RESOURCE_REALLOCATION,
+    DecisionCategory.TECHNOLOGY_SHARING,
+    DecisionCategory.ARCHITECTURE_CHANGE,
+    DecisionCategory.BUDGET_OVER_5K,
+    DecisionCategory.PARTNERSHIP,
+}
+
+
+def long_date(day: date | None) -> str:
+    """A date as the seed writes it: "12 July"."""
+    return "" if day is None else f"{day.day} {day:%B}"
+
+
+class MeetingScreen(Screen[None]):
+    """The agenda, full screen, with a timer per section."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "section(1)", "Next section", id="meeting.next"),
+        Binding("p", "section(-1)", "Previous section", id="meeting.previous"),
+        Binding("e", "notes", "Notes", id="meeting.notes", tooltip="Write this section's notes"),
+        Binding(
+            "P", "privacy", "Privacy", id="meeting.privacy", tooltip="Hide customer names and ARR"
+        ),
+        Binding(
+            "escape",
+            "leave",
+            "Leave",
+            id="meeting.leave",
+            tooltip="Stop editing notes, or leave meeting mode",
+        ),
+    ]
+
+    DEFAULT_CSS = """
+    MeetingScreen { background: $background; }
+    MeetingScreen #meeting-bar { height: 3; padding: 1 2 0 2; background: $panel; }
+    MeetingScreen #meeting-body { height: 1fr; padding: 1 2; }
+    MeetingScreen #meeting-notes { height: 6; margin: 0 2; border: round $accent; }
+    MeetingScreen #meeting-notes:focus { border: round $primary; }
+    """
+
+    def __init__(
+        self,
+        week: str,
+        start: str | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        super().__init__()
+        self.week = week
+        keys = [section.key for section in AGENDA]
+        self.index = keys.index(start) if start in keys else 0
+        self.clock = clock or time.monotonic
+        """Seconds from a monotonic clock; tests pass their own."""
+        self.started = self.clock()
+        self.entered = self.started
+        self.spent: dict[str, float] = {}
+        """Seconds already spent in each section (sections can be revisited)."""
+        self.private = False
+
+    @property
+    def ops(self) -> OpsApp:
+        return cast("OpsApp", self.app)
+
+    @property
+    def section(self) -> AgendaSection:
+        return AGENDA[self.index]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="meeting-bar")
+        with VerticalScroll(id="meeting-body"):
+            yield Static(id="meeting-content")
+        yield TextArea(id="meeting-notes", soft_wrap=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.notes = self.ops.session.repo.meeting_notes(self.week)
+        self.show_section()
+        self.set_interval(1, self.tick)
+        self.set_focus(self.query_one("#meeting-body"))
+
+    # -- the timer ----------------------------------------------------------------------------
+
+    def section_elapsed(self) -> float:
+        return self.spent.get(self.section.key, 0.0) + (self.clock() - self.entered)
+
+    def tick(self) -> None:
+        """Redraw the timer line (every second)."""
+        section = self.section
+        state = countdown(section, self.section_elapsed())
+        total = int(self.clock() - self.started)
+        number = f"{self.index + 1}/{len(AGENDA)}"
+        timer_style = "bold $error reverse" if state.over_time else "bold $success"
+        left = "over time " if state.over_time else "left "
+        privacy = Content.styled("  PRIVATE", "bold $warning") if self.private else Content("")
+        self.query_one("#meeting-bar", Static).update(
+            Content.assemble(
+                (f"{number}  {section.title}", "bold"),
+                f"   timebox {section.minutes} min   ",
+                (f" {left}{clock_text(abs(state.remaining_seconds))} ", timer_style),
+                f"   meeting {clock_text(total)} of {AGENDA_MINUTES}:00",
+                privacy,
+            )
+        )
+
+    # -- sections -----------------------------------------------------------------------------
+
+    def _leave_section(self) -> None:
+        key = self.section.key
+        self.spent[key] = self.section_elapsed()
+        self._save_notes()
+
+    def action_section(self, step: int) -> None:
+        target = self.index + step
+        if not 0 <= target < len(AGENDA):
+            return
+        self._leave_section()
+        self.index = target
+        self.entered = self.clock()
+        self.show_section()
+
+    def show_section(self) -> None:
+        self.query_one("#meeting-content", Static).update(self.section_content())
+        notes = self.query_one("#meeting-notes", TextArea)
+        notes.text = self.notes.get(self.section.key, "")
+        notes.border_title = f"Notes — {self.section.title} (e to write, esc when done)"
+        self.tick()
+
+    def _save_notes(self) -> None:
+        text = self.query_one("#meeting-notes", TextArea).text
+        key = self.section.key
+        if text != self.notes.get(key, ""):
+            self.ops.session.repo.save_meeting_note(self.week, key, text)
+            self.notes[key] = text
+
+    def action_notes(self) -> None:
+        self.set_focus(self.query_one("#meeting-notes", TextArea))
+
+    def action_leave(self) -> None:
+        notes = self.query_one("#meeting-notes", TextArea)
+        if notes.has_focus:
+            self._save_notes()
+            self.set_focus(self.query_one("#meeting-body"))
+            return
+        self._leave_section()
+        self.dismiss(None)
+
+    def action_privacy(self) -> None:
+        self.private = not self.private
+        self.show_section()
+
+    # -- what each section shows --------------------------------------------------------------
+
+    def section_content(self) -> Content:
+        section = self.section
+        if section.phase is not None:
+            return self._deep_dive(section.phase)
+        builders = {
+            "portfolio": self._portfolio,
+            "quality": self._quality,
+            "synergies": self._synergies,
+        }
+        return builders[section.key]()
+
+    def _names(self) -> tuple[dict[int, str], dict[int, str]]:
+        repo = self.ops.session.repo
+        companies = {c.id: c.name for c in repo.companies() if c.id is not None}
+        people = {p.id: p.name for p in repo.people() if p.id is not None}
+        return companies, people
+
+    def _portfolio(self) -> Content:
+        session = self.ops.session
+        projects = session.repo.projects()
+        summary = portfolio_summary(projects, session.repo.phase_history(), session.today)
+        lines = [summary_content(summary), Content("")]
+        heading = (
+            f"{'Project':<26} {'Phase':<12} {'Progress':>8}  {'Status':<10} "
+            f"{'Next milestone':<28} {'Risk':<7} Completion"
+        )
+        lines.append(Content.styled(heading, "bold underline"))
+        for project in sort_projects_by_phase(projects):
+            milestone = clean_line(project.next_milestone)
+            if project.milestone_date:
+                milestone += f" ({project.milestone_date:%B} {project.milestone_date.day})"
+            status_style = {"On track": "$success", "At risk": "$warning"}.get(
+                project.status.value, "$error"
+            )
+            lines.append(
+                Content.assemble(
+                    f"{clean_line(project.name)[:26]:<26} {project.phase.value:<12} "
+                    f"{project.progress:>7.0f}%  ",
+                    (f"{project.status.value:<10}", f"bold {status_style}"),
+                    f" {milestone[:28]:<28} {project.risk.value:<7} ",
+                    long_date(project.completion_date),
+                )
+            )
+        return Content("\n").join(lines)
+
+    def _deep_dive(self, phase: Phase) -> Content:
+        repo = self.ops.session.repo
+        companies, people = self._names()
+        projects = [p for p in repo.projects() if p.phase is phase]
+        if not projects:
+            return Content.styled(f"No {phase.value} projects this week.", "dim")
+        lines: list[Content] = []
+        for project in sorted(projects, key=lambda p: p.name.casefold()):
+            owners = " + ".join(
+                name
+                for name in (people.get(project.pm_id or -1), people.get(project.lead_id or -1))
+                if name
+            )
+            lines.append(
+                Content.assemble(
+                    (clean_line(project.name), "bold $accent"),
+                    f" — {companies.get(project.company_id, '')} — {clean_line(owners)}",
+                    f"   {project.progress:.0f}% · {project.status.value}",
+                )
+            )
+            for label, value in self._phase_fields(project, phase):
+                lines.append(Content.assemble((f"  {label:<28}", "dim"), value))
+            cpto = clean_text(project.cpto_input) or "—"
+            lines.append(Content.assemble(("  CPTO input needed          ", "bold $warning"), cpto))
+            lines.append(Content(""))
+        return Content("\n").join(lines)
+
+    def _phase_fields(self, project: Project, phase: Phase) -> list[tuple[str, str]]:
+        def text(value: object) -> str:
+            if value is None or value == "":
+                return "—"
+            if hasattr(value, "value"):
+                return str(value.value)
+            return clean_text(str(value))
+
+        if phase is Phase.DISCOVERY:
+            return [
+                ("Problem being validated", text(project.problem)),
+                (
+                    "Customer interviews",
+                    f"{text(project.interviews_done)} done; {text(project.key_findings)}",
+                ),
+                ("Market validation", text(project.market_validation)),
+                ("Expected go/no-go", text(project.go_no_go_date)),
+            ]
+        if phase is Phase.DEFINITION:
+            scope = (
+                {True: "Yes", False: "No"}.get(project.scope_finalised, "—")
+                if project.scope_finalised is not None
+                else "—"
+            )
+            return [
+                (
+                    "Scope finalised",
+                    f"{scope} {text(project.scope_remaining)}".strip()
+                    if project.scope_remaining
+                    else scope,
+                ),
+                ("Technical feasibility", text(project.feasibility)),
+                ("Resource requirements", text(project.resource_requirements)),
+                ("Development start", text(project.dev_start_date)),
+            ]
+        if phase is Phase.DEVELOPMENT:
+            sprint = (
+                f"Sprint {project.sprint_current} of {project.sprint_total}"
+                if project.sprint_current and project.sprint_total
+                else "—"
+            )
+            return [
+                ("Sprint progress", f"{sprint}, {project.progress:.0f}% complete"),
+                ("Velocity trend", text(project.velocity_trend)),
+                ("Quality gates", text(project.quality_gates)),
+                ("Key blockers", text(project.key_blockers)),
+                ("Customer feedback (beta)", text(project.beta_feedback)),
+            ]
+        arr = project.business_impact_arr
+        impact = "—" if arr is None else (MASK_MONEY if self.private else f"${arr:,.0f} ARR")
+        return [
+            ("Launch phase", text(project.launch_phase)),
+            (
+                "Customer adoption",
+                "—"
+                if project.adoption_pct is None
+                else f"{project.adoption_pct:.0f}% of target customers",
+            ),
+            ("Business impact", impact),
+            ("Customer satisfaction", text(project.satisfaction)),
+            ("Support impact", text(project.support_impact)),
+        ]
+
+    def _quality(self) -> Content:
+        session = self.ops.session
+        repo = session.repo
+        previous = previous_snapshot(repo, self.week)
+        matrix = current_bug_matrix(repo, session.today, session.config.targets, previous)
+        lines = [
+            Content.styled("Bug status by company", "bold"),
+            matrix_content(matrix),
+            Content(""),
+        ]
+        urgent = [
+            bug
+            for bug in repo.escalation_bugs()
+            if bug.priority in (Priority.P0, Priority.P1) and bug.status in OPEN_BUG_STATUSES
+        ]
+        for priority in (Priority.P0, Priority.P1):
+            bugs = [bug for bug in urgent if bug.priority is priority]
+            title = (
+                "Critical P0 bug analysis"
+                if priority is Priority.P0
+                else "Important P1 bug analysis"
+            )
+            lines.append(Content.styled(f"{title} ({len(bugs)})", "bold $accent"))
+            if not bugs:
+                lines.append(Content.styled("  none", "dim"))
+            for bug in bugs:
+                lines.extend(self._analysis(bug))
+            lines.append(Content(""))
+        customers = [e for e in current_escalations(repo, session.today) if e.kind == "customer"]
+        lines.append(Content.styled(f"Customer escalations ({len(customers)})", "bold $accent"))
+        for number, item in enumerate(customers, start=1):
+            name = f"Customer {number}" if self.private else clean_line(item.title)
+            detail = "(hidden)" if self.private else clean_line(item.detail)
+            lines.append(Content(f"  {name} — {detail}"))
+        return Content("\n").join(lines)
+
+    def _analysis(self, bug: Bug) -> list[Content]:
+        revenue = "—"
+        if bug.revenue_impact is not None:
+            revenue = MASK_MONEY if self.private else f"${bug.revenue_impact:,.0f}"
+        affected = "—" if bug.customers_affected is None else str(bug.customers_affected)
+        return [
+            Content.assemble(("  " + clean_line(bug.title), "bold"), f"  (#{bug.id})"),
+            Content(
+                f"    Customer impact: {affected} customers affected, revenue impact {revenue}"
+            ),
+            Content(f"    Root cause: {clean_line(bug.root_cause) or '—'}"),
+            Content(
+                "    Resolution timeline: "
+                + (
+                    "—"
+                    if bug.expected_fix_date is None
+                    else f"fix expected {bug.expected_fix_date:%b %d}"
+                )
+            ),
+            Content(f"    Prevention: {clean_line(bug.prevention) or '—'}"),
+        ]
+
+    def _synergies(self) -> Content:
+        repo = self.ops.session.repo
+        _companies, people = self._names()
+        lines = [Content.styled("Cross-company action items", "bold $accent")]
+        cross = [
+            a
+            for a in repo.action_items()
+            if a.company_id is None and a.week <= self.week and a.closed_on is None
+        ]
+        for item in cross:
+            owner = people.get(item.owner_id or -1, "")
+            lines.append(
+                Content(
+                    f"  {clean_line(item.what)} — {clean_line(owner)} — due {item.due_date or '—'}"
+                )
+            )
+        if not cross:
+            lines.append(Content.styled("  none", "dim"))
+        lines += [Content(""), Content.styled("Resource and technology decisions", "bold $accent")]
+        decisions = [d for d in repo.decisions(self.week) if d.category in SYNERGY_CATEGORIES]
+        for decision in decisions:
+            state = "decided" if decision.decided_at else f"due {decision.due_at:%a %H:%M}"
+            lines.append(
+                Content(f"  {clean_line(decision.what)} ({decision.category.value}, {state})")
+            )
+        if not decisions:
+            lines.append(Content.styled("  none", "dim"))
+        lines += [Content(""), Content.styled("Risks", "bold $accent")]
+        for risk in repo.risks():
+            owner = people.get(risk.owner_id or -1, "")
+            lines.append(
+                Content(
+                    f"  [{risk.status.value}] {clean_line(risk.risk)} — "
+                    f"{clean_line(owner)}: {clean_line(risk.mitigation)}"
+                )
+            )
+        return Content("\n").join(lines)

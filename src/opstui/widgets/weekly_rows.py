@@ -1,0 +1,328 @@
+"""Rows and text of the weekly screen: the checklist, action items, decisions, escalations,
+KPIs. Everything from the workspace is shown as text (`text_cell`, `Content`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+
+from textual.content import Content
+
+from opstui.domain.enums import ActionPriority, ActionStatus, DecisionKind
+from opstui.domain.escalations import Escalation
+from opstui.domain.models import ActionItem, Decision, Kpis
+from opstui.domain.review import (
+    AGENDA,
+    AGENDA_MINUTES,
+    FOLLOW_UPS,
+    PrereadSummary,
+    decision_overdue,
+    follow_up_date,
+    is_overdue,
+)
+from opstui.domain.text import clean_line
+from opstui.widgets.virtual_table import Column, Row, text_cell
+
+CHECKLIST_COLUMNS = (
+    Column("item", "Checklist", 30, min_width=20),
+    Column("role", "Role / when", 18),
+    Column("status", "Status", 16),
+    Column("detail", "Detail", 50, min_width=20),
+)
+ACTION_COLUMNS = (
+    Column("what", "Action item", 40, min_width=20),
+    Column("owner", "Owner", 16),
+    Column("due", "Due", 10),
+    Column("company", "Company", 13),
+    Column("priority", "Pri", 3),
+    Column("status", "Status", 11),
+    Column("week", "From", 9),
+)
+DECISION_COLUMNS = (
+    Column("what", "Decision", 42, min_width=20),
+    Column("kind", "Kind", 10),
+    Column("category", "Category", 24),
+    Column("raised", "Raised", 11),
+    Column("due", "Due / decided", 22),
+)
+ESCALATION_COLUMNS = (
+    Column("trigger", "Trigger", 30),
+    Column("title", "What", 44, min_width=20),
+    Column("detail", "Detail", 40, min_width=16),
+)
+
+PRIORITY_STYLES = {
+    ActionPriority.HIGH: "bold $error",
+    ActionPriority.MEDIUM: "$warning",
+    ActionPriority.LOW: "dim",
+}
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%a %H:%M}"
+
+
+def checklist_rows(
+    week: str,
+    summary: PrereadSummary,
+    director: str,
+    accepted_at: datetime | None,
+    follow_ups: Mapping[str, datetime],
+) -> list[Row]:
+    """The pre-read (one row per person), the director, follow-ups, and the agenda."""
+    rows = [
+        Row(
+            "group:preread",
+            (
+                Content.assemble(
+                    ("Friday pre-read", "bold"),
+                    (
+                        f"  {summary.people_complete} of {len(summary.rows)} people complete · "
+                        f"{summary.parts_submitted}/{summary.parts_owed} parts · "
+                        f"{summary.late_parts} late",
+                        "dim",
+                    ),
+                ),
+            ),
+            group=True,
+        )
+    ]
+    for preread in summary.rows:
+        person = preread.person
+        missing = [p.part.value for p in preread.parts if p.submitted_at is None]
+        late = [p for p in preread.parts if p.late]
+        times = [p.submitted_at for p in preread.parts if p.submitted_at is not None]
+        if preread.complete and not late:
+            status = Content.styled(
+                f"✔ {preread.submitted}/{len(preread.parts)} on time", "$success"
+            )
+        elif preread.complete:
+            status = Content.styled(f"✔ {preread.submitted}/{len(preread.parts)} late", "$warning")
+        else:
+            status = Content.styled(f"✗ {preread.submitted}/{len(preread.parts)}", "bold $error")
+        detail = (
+            "missing: " + ", ".join(missing)
+            if missing
+            else f"last {_when(max(times))}"
+            if times
+            else ""
+        )
+        if late:
+            detail += f"  (late: {', '.join(p.part.value for p in late)})"
+        rows.append(
+            Row(
+                f"person:{person.id}",
+                (text_cell(person.name), Content(person.role.value), status, text_cell(detail)),
+            )
+        )
+    rows.append(
+        Row(
+            "director",
+            (
+                Content("Director acceptance"),
+                text_cell(director or "—"),
+                Content.styled(f"✔ {_when(accepted_at)}", "$success")
+                if accepted_at
+                else Content.styled("pending", "bold $warning"),
+                Content.styled("A accepts / takes back", "dim"),
+            ),
+        )
+    )
+    rows.append(Row("group:followups", (Content.styled("Follow-ups", "bold"),), group=True))
+    for day, offset, what in FOLLOW_UPS:
+        done = follow_ups.get(day)
+        rows.append(
+            Row(
+                f"followup:{day}",
+                (
+                    Content(day),
+                    Content(f"{follow_up_date(week, offset):%b %d}"),
+                    Content.styled(f"✔ {_when(done)}", "$success") if done else Content("☐ open"),
+                    Content(what),
+                ),
+            )
+        )
+    rows.append(
+        Row(
+            "group:agenda",
+            (
+                Content.assemble(
+                    ("Monday agenda", "bold"), (f"  {AGENDA_MINUTES} min · m meeting mode", "dim")
+                ),
+            ),
+            group=True,
+        )
+    )
+    for section in AGENDA:
+        rows.append(
+            Row(
+                f"agenda:{section.key}",
+                (
+                    Content(section.title),
+                    Content(f"{section.minutes} min"),
+                    Content(""),
+                    Content(""),
+                ),
+            )
+        )
+    return rows
+
+
+def action_rows(
+    items: Sequence[ActionItem],
+    week: str,
+    today: date,
+    people: Mapping[int, str],
+    companies: Mapping[int, str],
+) -> list[Row]:
+    rows = []
+    for item in items:
+        overdue = is_overdue(item, today)
+        done = item.status is ActionStatus.COMPLETE
+        carried = item.week < week
+        rows.append(
+            Row(
+                f"action:{item.id}",
+                (
+                    text_cell(item.what),
+                    text_cell(people.get(item.owner_id or -1, "")),
+                    Content.styled(
+                        "" if item.due_date is None else item.due_date.isoformat(),
+                        "bold $error reverse" if overdue else "",
+                    ),
+                    text_cell(
+                        companies.get(item.company_id, "") if item.company_id else "Cross-company"
+                    ),
+                    Content.styled(item.priority.value, PRIORITY_STYLES[item.priority]),
+                    Content.styled(
+                        "Overdue" if overdue else item.status.value,
+                        "bold $error" if overdue else ("$success" if done else ""),
+                    ),
+                    Content.styled(
+                        f"↪ {item.week}" if carried else item.week, "$accent" if carried else "dim"
+                    ),
+                ),
+                style="dim" if done else "",
+            )
+        )
+    return rows
+
+
+def decision_rows(decisions: Sequence[Decision], now: datetime) -> list[Row]:
+    rows = []
+    for decision in decisions:
+        overdue = decision_overdue(decision, now)
+        if decision.decided_at is not None:
+            due = Content.styled(f"decided {decision.decided_at:%b %d %H:%M}", "$success")
+        elif decision.kind is DecisionKind.FOLLOW_UP:
+            due = Content.styled(
+                f"{'OVERDUE ' if overdue else 'due '}{decision.due_at:%b %d %H:%M}",
+                "bold $error" if overdue else "$warning",
+            )
+        else:
+            due = Content.styled("in the meeting", "$warning")
+        rows.append(
+            Row(
+                f"decision:{decision.id}",
+                (
+                    text_cell(decision.what),
+                    Content(decision.kind.value),
+                    Content(decision.category.value),
+                    Content(f"{decision.raised_at:%b %d %H:%M}"),
+                    due,
+                ),
+            )
+        )
+    return rows
+
+
+def escalation_rows(escalations: Sequence[Escalation], mask: bool = False) -> list[Row]:
+    rows = []
+    customer = 0
+    for item in escalations:
+        title = item.title
+        detail = item.detail
+        if mask and item.kind == "customer":
+            customer += 1
+            title, detail = f"Customer {customer}", "(hidden)"
+        rows.append(
+            Row(
+                f"{item.kind}:{item.target_id}:{item.trigger.name}",
+                (
+                    Content.styled(item.trigger.value, "bold $error"),
+                    text_cell(title),
+                    text_cell(detail),
+                ),
+            )
+        )
+    return rows
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None else f"${value:,.0f}"
+
+
+def _number(value: float | int | None, suffix: str = "") -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    return text + suffix
+
+
+def kpi_content(kpis: Kpis | None, week: str, bug_counts: Sequence[int]) -> Content:
+    """The seed's weekly metrics dashboard for the week."""
+    if kpis is None:
+        return Content.assemble(
+            (f"No KPIs recorded for {week} yet", "bold $warning"), "  — press K to enter them."
+        )
+    p0, p1, p2, p3 = bug_counts
+    sections = (
+        (
+            "Revenue & customers",
+            (
+                ("Customers signed", _number(kpis.customers_signed)),
+                ("ARR", _money(kpis.arr)),
+                ("Pipeline value", _money(kpis.pipeline)),
+                (
+                    "Churn",
+                    f"{_number(kpis.churn_customers)} customers, "
+                    f"{_number(kpis.churn_mrr_pct, '%')} MRR",
+                ),
+            ),
+        ),
+        (
+            "Product quality",
+            (
+                ("Bugs", f"{p0} P0, {p1} P1, {p2} P2, {p3} P3 (open, computed)"),
+                ("Uptime", _number(kpis.uptime_pct, "%")),
+                ("Response time p95", _number(kpis.p95_ms, " ms")),
+                ("Test coverage", _number(kpis.test_coverage_pct, "%")),
+            ),
+        ),
+        (
+            "Customer health",
+            (
+                ("NPS", _number(kpis.nps)),
+                ("Support tickets", _number(kpis.support_tickets)),
+            ),
+        ),
+        (
+            "Team & velocity",
+            (
+                ("Features shipped", _number(kpis.features_shipped)),
+                ("Story points completed", _number(kpis.story_points)),
+                ("Team size", _number(kpis.team_size, " FTE")),
+            ),
+        ),
+    )
+    lines: list[Content] = [Content.styled(f"Weekly product metrics — {week}", "bold")]
+    for title, values in sections:
+        lines.append(Content(""))
+        lines.append(Content.styled(title, "bold $accent"))
+        lines.extend(
+            Content.assemble((f"  {label:<24}", "dim"), clean_line(value))
+            for label, value in values
+        )
+    lines.append(Content(""))
+    lines.append(Content.styled("K edits the week's KPIs", "dim"))
+    return Content("\n").join(lines)
