@@ -8,18 +8,21 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
+from textual.fuzzy import Matcher
 from textual.widgets import Static
 
 from opstui.app import OpsApp
 from opstui.data.config import Config, load_config
 from opstui.data.repository import Repository
 from opstui.data.sample import DEMO_TODAY
+from opstui.domain.models import Project
 from opstui.modals.error import ErrorDialog
 from opstui.modals.help import HelpScreen
 from opstui.screens.bugs import BugsScreen
 from opstui.screens.customers import CustomersScreen
 from opstui.screens.portfolio import PortfolioScreen
 from opstui.screens.weekly import WeeklyScreen
+from opstui.widgets.fuzzy_text import highlight
 from opstui.widgets.header import WorkspaceHeader
 from tests.app_harness import SIZE, demo_app, settle
 
@@ -220,3 +223,27 @@ async def test_keymap_overrides_from_config_rebind_keys(demo_repo: Repository) -
         await pilot.press("f", *"Boleta")
         await pilot.pause()
         assert screen.filter_input.value == "Boleta"
+
+
+async def test_palette_and_notifications_show_names_as_text(demo_repo: Repository) -> None:
+    company = demo_repo.companies()[0]
+    assert company.id is not None
+    hostile = "[red]x[/red] [@click=app.quit]y[/]"
+    demo_repo.add_project(Project(name=hostile, company_id=company.id), DEMO_TODAY)
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        matcher = Matcher("click")
+        shown = highlight(matcher, hostile)
+        assert shown.plain == hostile
+        assert all("@click" not in str(span.style) for span in shown.spans)
+        app.notify(f"Moved {hostile}")
+        await pilot.pause()
+        assert app._notifications
+        notification = list(app._notifications)[-1]
+        assert notification.markup is False
+        await pilot.press("ctrl+p")
+        await pilot.press(*"click")
+        await pilot.pause(0.5)
+        await pilot.press("escape")
+        assert app.is_running

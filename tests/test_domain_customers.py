@@ -373,3 +373,39 @@ def test_three_customers_asking_make_a_roadmap_candidate_two_do_not() -> None:
 
 def test_no_requests_rank_to_nothing() -> None:
     assert rank_requests([], {}) == ()
+
+
+# ---- Edge cases end to end: survey scores → NPS → health -----------------------------------
+
+
+def test_a_customer_whose_answers_are_all_passive_earns_half_the_nps_weight() -> None:
+    passives = [7, 8, 7, 8, 8]
+
+    result = health(customer(**HEALTHY), nps(passives), len(passives), HealthModel(), TODAY)
+
+    nps_factor = result.factors[0]
+    assert (nps_factor.value, nps_factor.weight, nps_factor.points) == (
+        "0 (5 responses)",
+        25.0,
+        12.5,
+    )
+    assert result.score == 88  # 100 - 12.5, halves rounded up
+
+
+def test_with_no_survey_responses_the_nps_weight_goes_to_the_other_factors() -> None:
+    result = health(customer(**HEALTHY), nps([]), 0, HealthModel(), TODAY)
+
+    by_key = {f.key: f for f in result.factors}
+    assert (by_key["nps"].has_data, by_key["nps"].value) == (False, "no data")
+    # 75 points have data, scaled by 100 / 75: usage 20 -> 26.7, renewal 10 -> 13.3.
+    assert (by_key["usage"].weight, by_key["renewal"].weight) == (26.7, 13.3)
+    assert result.score == 100
+
+
+def test_seats_known_but_active_users_unknown_is_missing_usage() -> None:
+    unknown_users = customer(**{**MIDDLING, "active_users": None})
+
+    result = health(unknown_users, 40.0, 5, HealthModel(), TODAY)
+
+    assert factors(result)["usage"] == (0.0, 0.0, False)
+    assert result.score == 60  # as with no usage data at all

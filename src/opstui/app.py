@@ -9,6 +9,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from opstui.commands import ActionCommands, JumpCommands
@@ -106,8 +107,22 @@ class OpsApp(App[int]):
 
     def _show_escalation_count(self, count: int) -> None:
         self.escalation_count = count
-        if isinstance(self.screen, OpsScreen):
-            self.screen.refresh_header()
+        # Every screen of the stack, so the header behind an open dialog is current too.
+        for screen in self.screen_stack:
+            if isinstance(screen, OpsScreen):
+                screen.refresh_header()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Notifications quote workspace data (names, titles, errors): never markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def data_changed(self) -> None:
         """Called after every write: refresh the figures every screen shows."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from opstui.domain.text import clean_line
+from opstui.widgets.fuzzy_text import highlight
 
 if TYPE_CHECKING:
     from opstui.app import OpsApp
@@ -51,7 +51,7 @@ class ActionCommands(Provider):
         for name, help_text, run in self._actions():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), run, text=name, help=help_text)
+                yield Hit(score, highlight(matcher, name), run, text=name, help=help_text)
 
 
 class JumpCommands(Provider):
@@ -71,7 +71,7 @@ class JumpCommands(Provider):
             if score > 0 and project.id is not None:
                 yield Hit(
                     score,
-                    Content("Project: ") + matcher.highlight(clean_line(project.name)),
+                    Content("Project: ") + highlight(matcher, project.name),
                     partial(self.ops.jump_to, "portfolio", project.id),
                     text=project.name,
                     help="open on the portfolio",
@@ -81,7 +81,7 @@ class JumpCommands(Provider):
             if score > 0 and customer.id is not None:
                 yield Hit(
                     score,
-                    Content("Customer: ") + matcher.highlight(clean_line(customer.name)),
+                    Content("Customer: ") + highlight(matcher, customer.name),
                     partial(self.ops.jump_to, "customers", customer.id),
                     text=customer.name,
                     help="open on customer health",
@@ -90,7 +90,7 @@ class JumpCommands(Provider):
             score = max(matcher.match(title), 0.1)
             yield Hit(
                 score,
-                Content(f"Bug #{bug_id}: ") + matcher.highlight(clean_line(title)),
+                Content(f"Bug #{bug_id}: ") + highlight(matcher, title),
                 partial(self.ops.jump_to, "bugs", bug_id),
                 text=title,
                 help="open on bug triage",

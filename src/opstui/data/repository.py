@@ -600,3 +600,64 @@ class Repository:
             "decisions": self.count(Decision),
             "snapshots": len(self.snapshot_weeks()),
         }
+
+    # -- customers and feedback -----------------------------------------------------------
+
+    def set_customer_escalated(self, customer_id: int, escalated: bool) -> Customer:
+        """Raise or clear a customer's escalation flag (a trigger of the escalations)."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE customers SET escalated = ? WHERE id = ?", [int(escalated), customer_id]
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"customer {customer_id} no longer exists")
+            customer = self.get(Customer, customer_id)
+            assert customer is not None
+            return customer
+
+    def customer_requests(self, customer_id: int) -> list[FeatureRequest]:
+        """The feature requests a customer asked for, by title."""
+        return self._models(
+            FeatureRequest,
+            "SELECT r.* FROM feature_requests r "
+            "JOIN request_customers rc ON rc.request_id = r.id "
+            "WHERE rc.customer_id = ? ORDER BY r.title, r.id",
+            [customer_id],
+        )
+
+    def request_feedback(self, request_id: int) -> list[FeedbackEntry]:
+        """The feedback entries linked to a feature request, newest first."""
+        return self._models(
+            FeedbackEntry,
+            "SELECT * FROM feedback WHERE request_id = ? ORDER BY logged_on DESC, id DESC",
+            [request_id],
+        )
+
+    def link_feedback(self, feedback_id: int, request: FeatureRequest) -> FeatureRequest:
+        """Link a feature-request feedback entry to `request` and count its customer as
+        asking for it, in one transaction. A request without an id is stored first (a new
+        request created from the entry). Returns the request as stored.
+
+        Raises `NotFoundError` when the entry or the request is gone, and `ValueError` when
+        the entry is not a feature request or is already linked to another request.
+        """
+        # Imported here: this section may not touch the module's imports (shared file).
+        from opstui.domain.enums import FeedbackKind
+
+        with self.db.atomic():
+            entry = self.get(FeedbackEntry, feedback_id)
+            if entry is None:
+                raise NotFoundError(f"feedback {feedback_id} no longer exists")
+            if entry.kind is not FeedbackKind.FEATURE_REQUEST:
+                raise ValueError("only a feature-request entry can be linked to a request")
+            if entry.request_id is not None and entry.request_id != request.id:
+                raise ValueError("this entry is already linked to another request")
+            if request.id is None:
+                request = self._insert(request)
+            elif self.get(FeatureRequest, request.id) is None:
+                raise NotFoundError(f"feature request {request.id} no longer exists")
+            self._update(entry.model_copy(update={"request_id": request.id}))
+            self.db.table("request_customers").insert(
+                {"request_id": request.id, "customer_id": entry.customer_id}, ignore=True
+            )
+            return request

@@ -20,6 +20,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from opstui.domain.text import clean_line
+from opstui.widgets.fuzzy_text import highlight
 
 T = TypeVar("T")
 
@@ -81,7 +82,7 @@ class Picker(ModalScreen[T | None], Generic[T]):
         ]
         scored = [item for item in scored if item[0] > 0]
         scored.sort(key=lambda item: -item[0])
-        return [(matcher.highlight(label), value) for _, label, value in scored]
+        return [(highlight(matcher, label), value) for _, label, value in scored]
 
     def _refill(self, query: str) -> None:
         options = self.query_one(OptionList)

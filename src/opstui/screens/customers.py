@@ -1,100 +1,435 @@
-"""Customer health: NPS and the explained health score, worst first."""
+"""Customer health and the feature-request board: who is at risk and why, what customers
+ask for, and which requests enough customers share to go on the roadmap.
+
+Two views of one screen, switched with `b`: the health table (worst health first) and the
+request board (ranked by customers asking, then ARR). Rows and cells live in
+`customer_views`; the customer and request details are modals.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, Literal
 
-from textual import work
+from textual import getters, on, work
 from textual.app import ComposeResult
-from textual.binding import BindingType
-from textual.content import Content
-from textual.widgets import Footer
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Input, Static
 
-from opstui.data.figures import CustomerHealth, customer_health
-from opstui.domain.enums import HealthBand
+from opstui.data.figures import CustomerHealth, customer_health, ranked_requests
+from opstui.domain.customers import nps
+from opstui.domain.enums import RequestStatus
+from opstui.domain.text import clean_line
+from opstui.modals.customer_detail import CustomerDetail
+from opstui.modals.feedback_form import log_feedback
+from opstui.modals.request_detail import RequestDetail
 from opstui.screens.base import OpsScreen
-from opstui.widgets.header import WorkspaceHeader
-from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable, text_cell
-
-BAND_STYLES = {
-    HealthBand.RED: "$error",
-    HealthBand.YELLOW: "$warning",
-    HealthBand.GREEN: "$success",
-}
-
-COLUMNS = (
-    Column("name", "Customer", 24),
-    Column("arr", "ARR", 10, align="right"),
-    Column("nps", "NPS (n)", 10, align="right"),
-    Column("usage", "Active", 10, align="right"),
-    Column("tickets", "Tickets", 8, align="right"),
-    Column("churn", "Churn", 7),
-    Column("health", "Health", 14),
-    Column("renewal", "Renewal", 11),
+from opstui.screens.customer_views import (
+    BOARD_COLUMNS,
+    HEALTH_COLUMNS,
+    BoardItem,
+    CustomersData,
+    board_haystack,
+    board_items,
+    board_row,
+    board_sort_key,
+    board_summary,
+    health_haystack,
+    health_row,
+    health_sort_key,
+    health_summary,
 )
+from opstui.widgets.header import WorkspaceHeader
+from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable
 
-
-def health_row(row: CustomerHealth) -> Row:
-    customer = row.customer
-    nps = "—" if row.nps is None else f"{row.nps:+.0f} ({row.responses})"
-    usage = (
-        f"{customer.active_users}/{customer.seats}"
-        if customer.active_users is not None and customer.seats
-        else "—"
-    )
-    band = row.health.band
-    return Row(
-        key=f"customer:{customer.id}",
-        cells=(
-            text_cell(customer.name),
-            Content(f"${customer.arr:,.0f}"),
-            Content(nps),
-            Content(usage),
-            Content(str(customer.tickets_this_week)),
-            Content(customer.churn_risk.value),
-            Content.styled(f"{row.health.score:>3} ● {band.value}", BAND_STYLES[band]),
-            Content("" if customer.renewal_date is None else customer.renewal_date.isoformat()),
-        ),
-    )
+View = Literal["health", "board"]
+COLUMNS: dict[View, tuple[Column, ...]] = {"health": HEALTH_COLUMNS, "board": BOARD_COLUMNS}
+PLACEHOLDERS: dict[View, str] = {
+    "health": "Filter: customer, company, CSM",
+    "board": "Filter: request, epic, status",
+}
+HEALTH_ONLY = {"feedback", "toggle_escalation", "show_board"}
+BOARD_ONLY = {"cycle_status", "show_health"}
 
 
 class CustomersScreen(OpsScreen):
-    """Every customer with NPS and health score, worst health first."""
+    """Every customer with NPS and an explained health score; the feature-request board."""
 
     SCREEN_TITLE = "Customers"
-    BINDINGS: ClassVar[list[BindingType]] = []
+    AUTO_FOCUS = "#health"
+    CSS_PATH = "../styles/customers.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="customers.filter",
+            tooltip="Customer, company or CSM as you type (board: request, epic)",
+        ),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            id="customers.clear_filter",
+            show=False,
+            tooltip="Empty the filter and go back to the table",
+        ),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="customers.open",
+            tooltip="Why this score: factors, NPS, feedback (on the board: who asked)",
+        ),
+        Binding(
+            "f",
+            "feedback",
+            "Feedback",
+            id="customers.feedback",
+            tooltip="Log what the customer said, dated today",
+        ),
+        Binding(
+            "E",
+            "toggle_escalation",
+            "Escalate",
+            id="customers.escalate",
+            tooltip="Raise or clear the customer's escalation flag",
+        ),
+        Binding(
+            "b",
+            "show_board",
+            "Request board",
+            id="customers.board",
+            tooltip="Requests ranked by customers asking, then ARR",
+        ),
+        Binding(
+            "b",
+            "show_health",
+            "Customer health",
+            id="customers.health",
+            tooltip="Back to the customer health table",
+        ),
+        Binding(
+            "s",
+            "cycle_status",
+            "Status",
+            id="customers.request_status",
+            tooltip="backlog → planned → in roadmap → shipped",
+        ),
+        Binding(
+            "o",
+            "sort_next",
+            "Sort",
+            id="customers.sort",
+            show=False,
+            tooltip="Sort by the next column (or click a heading)",
+        ),
+        Binding(
+            "O",
+            "sort_reverse",
+            "Reverse sort",
+            id="customers.sort_reverse",
+            show=False,
+            tooltip="Reverse the sort order",
+        ),
+    ]
+
+    health_table = getters.query_one("#health", VirtualTable)
+    board_table = getters.query_one("#requests", VirtualTable)
+    filter_input = getters.query_one("#filter", Input)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: CustomersData | None = None
+        self.view: View = "health"
+        self.sorting: dict[View, tuple[str, bool]] = {
+            "health": ("health", False),  # worst health first
+            "board": ("rank", False),
+        }
+        self._rows: dict[str, Row] = {}
+        self._haystacks: dict[str, str] = {}
+        self.loaded = False
+        """True once the first load has been shown (tests wait on it)."""
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader()
-        yield VirtualTable(COLUMNS, id="health")
+        yield Static(id="summary")
+        yield Input(placeholder=PLACEHOLDERS["health"], id="filter")
+        yield VirtualTable(HEALTH_COLUMNS, id="health")
+        yield VirtualTable(BOARD_COLUMNS, id="requests")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.filter_input.display = False
+        self.board_table.display = False
+        self.health_table.sort_column = "health"
+        self.board_table.sort_column = "rank"
         self.refresh_header()
         self.load()
 
-    def data_changed(self) -> None:
-        self.load()
+    @property
+    def table(self) -> VirtualTable:
+        """The table of the current view."""
+        return self.health_table if self.view == "health" else self.board_table
+
+    # -- loading ------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="customers-load", exit_on_error=False)
-    def load(self) -> None:
+    def load(self, keep: str | None = None) -> None:
+        """Read customers, their health and the ranked requests off the main thread."""
         session = self.session
-        rows = customer_health(session.repo, session.config.health, session.today)
-        self.app.call_from_thread(self._loaded, rows)
+        repo = session.repo
+        scores = repo.nps_scores()
+        every_score = [score for own in scores.values() for score in own]
+        data = CustomersData(
+            rows=customer_health(repo, session.config.health, session.today),
+            companies={c.id: c.name for c in repo.companies() if c.id is not None},
+            people={p.id: p.name for p in repo.people() if p.id is not None},
+            ranked=ranked_requests(repo),
+            overall_nps=nps(every_score),
+            responses=len(every_score),
+            model=session.config.health,
+        )
+        self.app.call_from_thread(self._loaded, data, keep)
 
-    def _loaded(self, rows: list[CustomerHealth]) -> None:
-        self.query_one(VirtualTable).set_source(ListSource([health_row(row) for row in rows]))
+    def _loaded(self, data: CustomersData, keep: str | None) -> None:
+        self.data = data
+        self._rows = {}
+        self._haystacks = {}
+        self.show_rows(keep)
         self.loaded = True
         self.apply_pending_entity()
 
-    loaded = False
+    def data_changed(self) -> None:
+        self.load(self.table.current_key)
 
     @property
     def is_loaded(self) -> bool:
         return self.loaded
 
+    # -- showing ------------------------------------------------------------------------------
+
+    def visible_customers(self) -> list[CustomerHealth]:
+        """Customers matching the filter, in the health table's sort order."""
+        data = self.data
+        if data is None:
+            return []
+        words = self.filter_input.value.casefold().split()
+        column, reverse = self.sorting["health"]
+        shown = []
+        for row in data.rows:
+            key = f"customer:{row.customer.id}"
+            if key not in self._rows:
+                self._rows[key] = health_row(row, data)
+                self._haystacks[key] = health_haystack(row, data)
+            if all(word in self._haystacks[key] for word in words):
+                shown.append(row)
+        return sorted(shown, key=health_sort_key(column, data), reverse=reverse)
+
+    def visible_requests(self) -> list[BoardItem]:
+        """Requests matching the filter, in the board's sort order (ranked by default)."""
+        if self.data is None:
+            return []
+        words = self.filter_input.value.casefold().split()
+        column, reverse = self.sorting["board"]
+        shown = []
+        for item in board_items(self.data.ranked):
+            key = f"request:{item.ranked.request.id}"
+            if key not in self._rows:
+                self._rows[key] = board_row(item)
+                self._haystacks[key] = board_haystack(item)
+            if all(word in self._haystacks[key] for word in words):
+                shown.append(item)
+        return sorted(shown, key=board_sort_key(column), reverse=reverse)
+
+    def show_rows(self, keep: str | None = None) -> None:
+        data = self.data
+        if data is None:
+            return
+        if self.view == "health":
+            keys = [f"customer:{row.customer.id}" for row in self.visible_customers()]
+            self.query_one("#summary", Static).update(health_summary(data))
+        else:
+            keys = [f"request:{item.ranked.request.id}" for item in self.visible_requests()]
+            self.query_one("#summary", Static).update(board_summary(data))
+        table = self.table
+        table.set_source(ListSource([self._rows[key] for key in keys]), keep or table.current_key)
+
     def select_entity(self, entity_id: int) -> None:
-        table = self.query_one(VirtualTable)
-        index = table.index_of(f"customer:{entity_id}")
+        if self.view != "health":
+            self.action_show_health()
+        if self.filter_input.value:
+            self.filter_input.value = ""
+            self.show_rows()
+        index = self.health_table.index_of(f"customer:{entity_id}")
         if index is not None:
-            table.move_cursor(index)
+            self.health_table.move_cursor(index)
+            self.set_focus(self.health_table)
+
+    # -- the selection ------------------------------------------------------------------------
+
+    def selected_customer(self) -> CustomerHealth | None:
+        key = self.health_table.current_key
+        if self.view != "health" or key is None or self.data is None:
+            return None
+        return next((r for r in self.data.rows if f"customer:{r.customer.id}" == key), None)
+
+    def selected_request(self) -> BoardItem | None:
+        key = self.board_table.current_key
+        if self.view != "board" or key is None or self.data is None:
+            return None
+        items = board_items(self.data.ranked)
+        return next((i for i in items if f"request:{i.ranked.request.id}" == key), None)
+
+    def _save(self, change: Callable[[], object], message: str) -> None:
+        """Run one write; report failures where the user is; reload what changed."""
+        try:
+            change()
+        except Exception as error:  # the write failed as a whole: nothing was stored
+            self.notify(f"Not saved: {error}", severity="error", markup=False)
+            return
+        self.notify(message, markup=False)
+        self._written()
+
+    def _written(self) -> None:
+        self.ops.data_changed()
+        self.load(self.table.current_key)
+
+    # -- views, filter and sort ---------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in HEALTH_ONLY:
+            return self.view == "health"
+        if action in BOARD_ONLY:
+            return self.view == "board"
+        return True
+
+    def _switch(self, view: View) -> None:
+        self.view = view
+        self.filter_input.value = ""
+        self.filter_input.display = False
+        self.filter_input.placeholder = PLACEHOLDERS[view]
+        self.health_table.display = view == "health"
+        self.board_table.display = view == "board"
+        self.show_rows()
+        self.set_focus(self.table)
+        self.refresh_bindings()
+
+    def action_show_board(self) -> None:
+        self._switch("board")
+
+    def action_show_health(self) -> None:
+        self._switch("health")
+
+    def action_filter(self) -> None:
+        self.filter_input.display = True
+        # Focus now, not after the queued keys: "/harbor" typed fast lands in the filter.
+        self.set_focus(self.filter_input)
+
+    def action_clear_filter(self) -> None:
+        if self.filter_input.value or self.filter_input.display:
+            self.filter_input.value = ""
+            self.filter_input.display = False
+            self.show_rows()
+        self.set_focus(self.table)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.show_rows()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.set_focus(self.table)
+
+    @on(VirtualTable.Selected)
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    @on(VirtualTable.HeaderSelected)
+    def _header_selected(self, event: VirtualTable.HeaderSelected) -> None:
+        column, reverse = self.sorting[self.view]
+        self._sort(event.column, not reverse if event.column == column else False)
+
+    def _sort(self, column: str, reverse: bool) -> None:
+        self.sorting[self.view] = (column, reverse)
+        self.table.sort_column = column
+        self.table.sort_reverse = reverse
+        self.show_rows()
+
+    def action_sort_next(self) -> None:
+        columns = COLUMNS[self.view]
+        keys = [c.key for c in columns]
+        column = keys[(keys.index(self.sorting[self.view][0]) + 1) % len(keys)]
+        self._sort(column, False)
+        self.notify(f"Sorted by {next(c.label for c in columns if c.key == column)}")
+
+    def action_sort_reverse(self) -> None:
+        column, reverse = self.sorting[self.view]
+        self._sort(column, not reverse)
+
+    # -- actions on the selection -------------------------------------------------------------
+
+    def action_open(self) -> None:
+        if self.data is None:
+            return
+        if self.view == "board":
+            item = self.selected_request()
+            if item is not None:
+                self.app.push_screen(
+                    RequestDetail(
+                        self.session.repo, item.ranked, self.data.rows, self.data.companies
+                    )
+                )
+            return
+        row = self.selected_customer()
+        if row is None or row.customer.id is None:
+            return
+        customer, customer_id = row.customer, row.customer.id
+        names = {
+            "company": self.data.companies.get(customer.company_id, ""),
+            "csm": self.data.people.get(customer.csm_id or -1, ""),
+        }
+        detail = CustomerDetail(
+            self.session.repo, customer_id, self.session.config.health, self.session.today, names
+        )
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.load(self.table.current_key)
+
+        self.app.push_screen(detail, closed)
+
+    def action_feedback(self) -> None:
+        row = self.selected_customer()
+        if row is None or row.customer.id is None:
+            return
+        session = self.session
+        log_feedback(
+            self, session.repo, row.customer.id, row.customer.name, session.today, self._written
+        )
+
+    def action_toggle_escalation(self) -> None:
+        row = self.selected_customer()
+        if row is None or row.customer.id is None:
+            return
+        customer_id, raised = row.customer.id, not row.customer.escalated
+        name = clean_line(row.customer.name)
+        repo = self.session.repo
+        self._save(
+            lambda: repo.set_customer_escalated(customer_id, raised),
+            f"{name} escalated" if raised else f"{name}: escalation cleared",
+        )
+
+    def action_cycle_status(self) -> None:
+        item = self.selected_request()
+        if item is None:
+            return
+        request = item.ranked.request
+        statuses = list(RequestStatus)
+        following = statuses[(statuses.index(request.status) + 1) % len(statuses)]
+        repo = self.session.repo
+        self._save(
+            lambda: repo.update(request.model_copy(update={"status": following})),
+            f"{clean_line(request.title)}: {following.value}",
+        )

@@ -88,7 +88,7 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
         Binding("home", "edge(-1)", "First row", show=False, id="table.first"),
         Binding("end", "edge(1)", "Last row", show=False, id="table.last"),
-        Binding("enter", "select", "Open", show=False, id="table.open"),
+        Binding("enter", "select", "Open", id="table.open"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

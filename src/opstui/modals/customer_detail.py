@@ -1,0 +1,359 @@
+"""One customer up close: why the health score is what it is, what the customer said and
+asked for, and the escalation flag.
+
+"Why 62?" is answered by listing every factor of `domain.customers.health` with what it was
+computed from, its weight and the points it earned. Customer text is shown as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from opstui.data.repository import Repository
+from opstui.domain.customers import ROADMAP_CANDIDATE_MIN_CUSTOMERS, Health, health, nps
+from opstui.domain.enums import FeedbackKind
+from opstui.domain.models import Customer, FeatureRequest, FeedbackEntry, NpsResponse
+from opstui.domain.settings import HealthModel
+from opstui.domain.text import clean_line, clean_text
+from opstui.modals.feedback_form import log_feedback
+from opstui.modals.request_picker import link_to_request
+from opstui.widgets.customer_cells import BAND_STYLES, KIND_STYLES, money, nps_value, plural
+from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable, text_cell
+
+if TYPE_CHECKING:
+    from opstui.app import OpsApp
+
+FEEDBACK_COLUMNS = (
+    Column("date", "Date", 10),
+    Column("kind", "Kind", 15),
+    Column("text", "What they said", 44),
+    Column("request", "Request", 24),
+)
+MAX_RESPONSES = 6
+"""NPS responses listed; older ones are counted."""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFile:
+    """Everything the detail shows about one customer."""
+
+    customer: Customer
+    health: Health
+    nps: float | None
+    responses: list[NpsResponse]
+    feedback: list[FeedbackEntry]
+    requests: dict[int, FeatureRequest]
+    asked_for: list[FeatureRequest]
+    asking: dict[int, int]
+    """Customers asking, by request id."""
+
+
+def why_content(result: Health, model: HealthModel) -> Content:
+    """The health score explained: each factor, what it was computed from, weight, points."""
+    lines = [
+        Content.assemble(
+            (f"Why {result.score}? ", "bold"),
+            (f"● {result.band.value}", BAND_STYLES[result.band]),
+            (
+                f"   Red < {model.red_below:g} ≤ Yellow < {model.green_from:g} ≤ Green",
+                "dim",
+            ),
+        ),
+        Content.styled(f"{'Factor':<11}{'From':<26}{'Weight':>7}{'Points':>8}", "bold"),
+    ]
+    missing = False
+    for factor in result.factors:
+        if factor.has_data:
+            numbers = f"{factor.weight:>7.1f}{factor.points:>8.1f}"
+            lines.append(Content(f"{factor.label:<11}{factor.value:<26}{numbers}"))
+        else:
+            missing = True
+            lines.append(
+                Content.styled(f"{factor.label:<11}{factor.value:<26}{'—':>7}{'—':>8}", "dim")
+            )
+    weight = sum(f.weight for f in result.factors)
+    points = sum(f.points for f in result.factors)
+    lines.append(
+        Content.assemble(
+            f"{'':<11}{'Total':<26}{weight:>7.1f}{points:>8.1f}",
+            (f" → {result.score}", BAND_STYLES[result.band]),
+        )
+    )
+    if missing:
+        lines.append(Content.styled("No data: that weight is shared among the others.", "dim"))
+    return Content("\n").join(lines)
+
+
+def nps_kind(score: int) -> tuple[str, str]:
+    if score >= 9:
+        return "promoter", "$success"
+    if score <= 6:
+        return "detractor", "$error"
+    return "passive", "dim"
+
+
+def voice_content(file: CustomerFile) -> Content:
+    """NPS with its responses, then the feature requests the customer asked for."""
+    scores = [response.score for response in file.responses]
+    heading = (
+        "NPS: no survey responses"
+        if file.nps is None
+        else f"NPS {nps_value(file.nps)} from {plural(len(scores), 'response')}"
+    )
+    promoters = sum(1 for s in scores if s >= 9)
+    detractors = sum(1 for s in scores if s <= 6)
+    lines = [
+        Content.styled(heading, "bold"),
+        Content.styled(
+            f"{plural(promoters, 'promoter')} · "
+            f"{plural(len(scores) - promoters - detractors, 'passive')} · "
+            f"{plural(detractors, 'detractor')}",
+            "dim",
+        ),
+    ]
+    for response in file.responses[:MAX_RESPONSES]:
+        kind, style = nps_kind(response.score)
+        lines.append(
+            Content.assemble(
+                f"{response.responded_on.isoformat()} {response.score:>3} ",
+                (f"{kind:<10}", style),
+                clean_line(response.comment),
+            )
+        )
+    if len(file.responses) > MAX_RESPONSES:
+        older = len(file.responses) - MAX_RESPONSES
+        lines.append(Content.styled(f"… and {older} older", "dim"))
+    lines.append(Content(""))
+    lines.append(Content.styled("Asked for", "bold"))
+    if not file.asked_for:
+        lines.append(Content.styled("no feature requests yet", "dim"))
+    for request in file.asked_for:
+        count = file.asking.get(request.id or -1, 0)
+        candidate = count >= ROADMAP_CANDIDATE_MIN_CUSTOMERS
+        lines.append(
+            Content.assemble(
+                ("★ " if candidate else "· ", "bold $success" if candidate else "dim"),
+                clean_line(request.title),
+                (f"  {request.status.value} · {plural(count, 'customer')}", "dim"),
+            )
+        )
+    return Content("\n").join(lines)
+
+
+class CustomerDetail(ModalScreen[bool]):
+    """A customer's health explained, NPS, feedback and requests. Returns True when
+    something was changed (the screen underneath reloads)."""
+
+    CSS_PATH = "../styles/customers.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape", "close", "Close", id="customers.detail_close", tooltip="Back to the list"
+        ),
+        Binding(
+            "x,E",
+            "toggle_escalation",
+            "Escalate",
+            id="customers.detail_escalate",
+            tooltip="Raise or clear the customer's escalation flag",
+        ),
+        Binding(
+            "f",
+            "feedback",
+            "Feedback",
+            id="customers.detail_feedback",
+            tooltip="Log what the customer said, dated today",
+        ),
+        Binding(
+            "l",
+            "link",
+            "Link request",
+            id="customers.detail_link",
+            tooltip="Link the highlighted feature request to a request",
+        ),
+    ]
+
+    def __init__(
+        self,
+        repo: Repository,
+        customer_id: int,
+        model: HealthModel,
+        today: date,
+        names: dict[str, str],
+    ) -> None:
+        super().__init__()
+        self.repo = repo
+        self.customer_id = customer_id
+        self.model = model
+        self.today = today
+        self.names = names
+        """"company" and "csm": the names shown in the title."""
+        self.file: CustomerFile | None = None
+        self.changed = False
+
+    @property
+    def ops(self) -> OpsApp:
+        return cast("OpsApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="detail"):
+            yield Static(id="detail-title")
+            with Horizontal(id="detail-top"):
+                yield Static(id="why")
+                yield Static(id="voice")
+            yield Static(
+                Content("Feedback log, newest first  (l links a feature request)"),
+                classes="section-title",
+            )
+            yield VirtualTable(FEEDBACK_COLUMNS, id="feedback")
+            yield Static(id="feedback-text")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        try:
+            self.reload()
+        except LookupError as error:  # deleted meanwhile (elsewhere): nothing to show
+            self.notify(str(error), severity="warning")
+            self.dismiss(True)
+            return
+        self.query_one(VirtualTable).focus()
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def load_file(self) -> CustomerFile:
+        repo = self.repo
+        customer = repo.get(Customer, self.customer_id)
+        if customer is None:
+            raise LookupError("this customer no longer exists")
+        responses = repo.nps_responses(self.customer_id)
+        value = nps([response.score for response in responses])
+        return CustomerFile(
+            customer=customer,
+            health=health(customer, value, len(responses), self.model, self.today),
+            nps=value,
+            responses=responses,
+            feedback=repo.feedback(self.customer_id),
+            requests={r.id: r for r in repo.feature_requests() if r.id is not None},
+            asked_for=repo.customer_requests(self.customer_id),
+            asking={rid: len(ids) for rid, ids in repo.request_asker_ids().items()},
+        )
+
+    def reload(self) -> None:
+        file = self.file = self.load_file()
+        customer = file.customer
+        renewal = customer.renewal_date.isoformat() if customer.renewal_date else "—"
+        self.query_one("#detail-title", Static).update(
+            Content.assemble(
+                (clean_line(customer.name), "bold"),
+                f" · {clean_line(self.names.get('company', ''))} · ARR {money(customer.arr)}",
+                f" · CSM {clean_line(self.names.get('csm', '')) or '—'} · renews {renewal}",
+                ("  ⚑ ESCALATED" if customer.escalated else "", "bold $error"),
+            )
+        )
+        self.query_one("#why", Static).update(why_content(file.health, self.model))
+        self.query_one("#voice", Static).update(voice_content(file))
+        table = self.query_one(VirtualTable)
+        table.set_source(
+            ListSource([self._row(entry) for entry in file.feedback]), table.current_key
+        )
+        self._show_entry(table.current_key)
+
+    def _row(self, entry: FeedbackEntry) -> Row:
+        assert self.file is not None
+        request = self.file.requests.get(entry.request_id or -1)
+        if request is not None:
+            linked = text_cell(request.title)
+        elif entry.kind is FeedbackKind.FEATURE_REQUEST:
+            linked = Content.styled("not linked: press l", "$warning")
+        else:
+            linked = Content("")
+        return Row(
+            key=f"feedback:{entry.id}",
+            cells=(
+                Content(entry.logged_on.isoformat()),
+                Content.styled(entry.kind.value, KIND_STYLES[entry.kind]),
+                text_cell(entry.text),
+                linked,
+            ),
+        )
+
+    def entry(self, key: str | None) -> FeedbackEntry | None:
+        if key is None or self.file is None:
+            return None
+        return next((e for e in self.file.feedback if f"feedback:{e.id}" == key), None)
+
+    @on(VirtualTable.Highlighted, "#feedback")
+    def _highlighted(self, event: VirtualTable.Highlighted) -> None:
+        self._show_entry(event.key)
+
+    def _show_entry(self, key: str | None) -> None:
+        entry = self.entry(key)
+        text = Content("")
+        if entry is not None:
+            text = Content.assemble(
+                (entry.kind.value, KIND_STYLES[entry.kind]),
+                (f" · {entry.logged_on.isoformat()}  ", "dim"),
+                clean_text(entry.text),
+            )
+        elif self.file is not None and not self.file.feedback:
+            text = Content.styled("No feedback logged yet: press f to add some.", "dim")
+        self.query_one("#feedback-text", Static).update(text)
+
+    def _changed(self, message: str = "") -> None:
+        self.changed = True
+        self.ops.data_changed()  # the header under this dialog shows the count on return
+        self.reload()
+        if message:
+            self.notify(message, markup=False)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)
+
+    def action_toggle_escalation(self) -> None:
+        if self.file is None:
+            return
+        customer = self.file.customer
+        raised = not customer.escalated
+        try:
+            self.repo.set_customer_escalated(self.customer_id, raised)
+        except Exception as error:  # one statement: nothing was stored
+            self.notify(f"Not saved: {error}", severity="error", markup=False)
+            return
+        name = clean_line(customer.name)
+        self._changed(f"{name} escalated" if raised else f"{name}: escalation cleared")
+
+    def action_feedback(self) -> None:
+        if self.file is None:
+            return
+        log_feedback(
+            self, self.repo, self.customer_id, self.file.customer.name, self.today, self._changed
+        )
+
+    def action_link(self) -> None:
+        entry = self.entry(self.query_one(VirtualTable).current_key)
+        if entry is None:
+            return
+        if entry.kind is not FeedbackKind.FEATURE_REQUEST:
+            self.notify("Only a feature-request entry links to a request", severity="warning")
+            return
+        if entry.request_id is not None:
+            self.notify("This entry is already linked to a request", severity="warning")
+            return
+
+        def linked(request: FeatureRequest | None) -> None:
+            if request is not None:
+                self._changed()
+
+        link_to_request(self, self.repo, entry, linked)

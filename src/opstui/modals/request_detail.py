@@ -1,0 +1,119 @@
+"""One feature request: who asked for it, how healthy they are, and what they said."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from opstui.data.figures import CustomerHealth
+from opstui.data.repository import Repository
+from opstui.domain.customers import ROADMAP_CANDIDATE_MIN_CUSTOMERS, RankedRequest
+from opstui.domain.models import FeedbackEntry
+from opstui.domain.text import clean_line
+from opstui.widgets.customer_cells import (
+    candidate_cell,
+    health_cell,
+    money,
+    plural,
+    status_cell,
+)
+from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable, text_cell
+
+ASKER_COLUMNS = (
+    Column("name", "Customer", 22),
+    Column("company", "Company", 9),
+    Column("arr", "ARR", 6, align="right"),
+    Column("health", "Health", 12),
+    Column("asked", "Asked on", 10),
+    Column("said", "What they said", 36),
+)
+
+
+def request_heading(ranked: RankedRequest) -> Content:
+    """Title, status, effort and epic; then who asks, the ARR behind it, candidacy."""
+    request = ranked.request
+    details = " · ".join(part for part in (request.effort, request.epic) if part)
+    missing = ROADMAP_CANDIDATE_MIN_CUSTOMERS - ranked.customers
+    candidacy = (
+        candidate_cell(ranked)
+        if ranked.candidate
+        else Content.styled(f"{plural(missing, 'more customer')} to be a roadmap candidate", "dim")
+    )
+    return Content.assemble(
+        (clean_line(request.title), "bold"),
+        "  ",
+        status_cell(request.status),
+        (f"  {clean_line(details)}" if details else "", "dim"),
+        "\n",
+        f"{plural(ranked.customers, 'customer')} asking · ARR {money(ranked.arr)} · ",
+        candidacy,
+    )
+
+
+class RequestDetail(ModalScreen[None]):
+    """Who asked for a request, worst health first, with what each of them said."""
+
+    CSS_PATH = "../styles/customers.tcss"
+    AUTO_FOCUS = "#askers"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape", "close", "Close", id="customers.request_close", tooltip="Back to the board"
+        ),
+    ]
+
+    def __init__(
+        self,
+        repo: Repository,
+        ranked: RankedRequest,
+        rows: Sequence[CustomerHealth],
+        companies: dict[int, str],
+    ) -> None:
+        super().__init__()
+        self.repo = repo
+        self.ranked = ranked
+        self.rows = rows
+        self.companies = companies
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="request-detail"):
+            yield Static(request_heading(self.ranked), id="request-title")
+            yield Static(Content("Who asked, worst health first"), classes="section-title")
+            yield VirtualTable(ASKER_COLUMNS, id="askers")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        request_id = self.ranked.request.id or -1
+        asking = set(self.repo.request_asker_ids().get(request_id, []))
+        said: dict[int, FeedbackEntry] = {}
+        for entry in self.repo.request_feedback(request_id):  # newest first: keep the newest
+            said.setdefault(entry.customer_id, entry)
+        askers = [row for row in self.rows if row.customer.id in asking]
+        askers.sort(key=lambda row: (row.health.score, row.customer.name.casefold()))
+        self.query_one(VirtualTable).set_source(
+            ListSource([self._row(row, said.get(row.customer.id or -1)) for row in askers])
+        )
+
+    def _row(self, row: CustomerHealth, entry: FeedbackEntry | None) -> Row:
+        customer = row.customer
+        return Row(
+            key=f"customer:{customer.id}",
+            cells=(
+                text_cell(customer.name),
+                text_cell(self.companies.get(customer.company_id, "")),
+                Content(money(customer.arr)),
+                health_cell(row.health),
+                Content("" if entry is None else entry.logged_on.isoformat()),
+                text_cell("" if entry is None else entry.text),
+            ),
+        )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

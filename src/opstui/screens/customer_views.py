@@ -1,0 +1,233 @@
+"""The two views of the customers screen, as rows: the health table and the request board.
+
+Columns, cells, sort keys and filter text for each view, and the strip above the table.
+Everything from the workspace is shown as text (`text_cell`, `Content`), never as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from textual.content import Content
+
+from opstui.data.figures import CustomerHealth
+from opstui.domain.customers import ROADMAP_CANDIDATE_MIN_CUSTOMERS, RankedRequest
+from opstui.domain.enums import ChurnRisk, HealthBand, RequestStatus
+from opstui.domain.models import Customer
+from opstui.domain.settings import HealthModel
+from opstui.widgets.customer_cells import (
+    BAND_STYLES,
+    STATUS_STYLES,
+    candidate_cell,
+    churn_cell,
+    health_cell,
+    money,
+    nps_text,
+    status_cell,
+    tickets_cell,
+)
+from opstui.widgets.virtual_table import Column, Row, text_cell
+
+HEALTH_COLUMNS = (
+    Column("flag", "⚑", 1),
+    Column("name", "Customer", 20),
+    Column("company", "Company", 9),
+    Column("arr", "ARR", 6, align="right"),
+    Column("nps", "NPS (n)", 9, align="right"),
+    Column("users", "Users", 9, align="right"),
+    Column("features", "Feat.", 5, align="right"),
+    Column("tickets", "Tickets", 7),
+    Column("churn", "Churn", 6),
+    Column("health", "Health", 12),
+    Column("csm", "CSM", 12),
+    Column("renewal", "Renewal", 10),
+)
+BOARD_COLUMNS = (
+    Column("rank", "#", 3, align="right"),
+    Column("title", "Request", 30),
+    Column("customers", "Customers", 9, align="right"),
+    Column("arr", "ARR", 7, align="right"),
+    Column("status", "Status", 10),
+    Column("effort", "Effort", 10),
+    Column("epic", "Epic", 26),
+    Column("candidate", "Roadmap", 11),
+)
+
+
+@dataclass(slots=True)
+class CustomersData:
+    """What the screen shows, loaded in one go."""
+
+    rows: list[CustomerHealth]
+    companies: dict[int, str]
+    people: dict[int, str]
+    ranked: tuple[RankedRequest, ...]
+    overall_nps: float | None
+    responses: int
+    model: HealthModel
+
+
+@dataclass(frozen=True, slots=True)
+class BoardItem:
+    """A ranked request and its place in the ranking (kept when sorted otherwise)."""
+
+    rank: int
+    ranked: RankedRequest
+
+
+# -- the health table -------------------------------------------------------------------------
+
+
+def health_row(row: CustomerHealth, data: CustomersData) -> Row:
+    customer = row.customer
+    usage = (
+        f"{customer.active_users}/{customer.seats}"
+        if customer.active_users is not None and customer.seats
+        else "—"
+    )
+    used = customer.critical_features_used
+    features = "—" if used is None else f"{used}/{data.model.critical_features}"
+    return Row(
+        key=f"customer:{customer.id}",
+        cells=(
+            Content.styled("⚑", "bold $error") if customer.escalated else Content(""),
+            text_cell(customer.name),
+            text_cell(data.companies.get(customer.company_id, "")),
+            Content(money(customer.arr)),
+            Content.styled(
+                nps_text(row.nps, row.responses), "$error" if (row.nps or 0) < 0 else ""
+            ),
+            Content(usage),
+            Content(features),
+            tickets_cell(customer),
+            churn_cell(customer.churn_risk),
+            health_cell(row.health),
+            text_cell(data.people.get(customer.csm_id or -1, "")),
+            Content("" if customer.renewal_date is None else customer.renewal_date.isoformat()),
+        ),
+    )
+
+
+def health_haystack(row: CustomerHealth, data: CustomersData) -> str:
+    """What the filter searches: name, serving company, CSM."""
+    customer = row.customer
+    return " ".join(
+        (
+            customer.name,
+            data.companies.get(customer.company_id, ""),
+            data.people.get(customer.csm_id or -1, ""),
+        )
+    ).casefold()
+
+
+def health_sort_key(column: str, data: CustomersData) -> Callable[[CustomerHealth], Any]:
+    """Sort key for a health-table column; ties go by name. Missing data sorts last."""
+
+    def usage(customer: Customer) -> float:
+        if customer.active_users is None or not customer.seats:
+            return 2.0
+        return customer.active_users / customer.seats
+
+    keys: dict[str, Callable[[CustomerHealth], Any]] = {
+        "flag": lambda r: not r.customer.escalated,
+        "name": lambda r: 0,
+        "company": lambda r: data.companies.get(r.customer.company_id, "").casefold(),
+        "arr": lambda r: r.customer.arr,
+        "nps": lambda r: (r.nps is None, r.nps or 0.0),
+        "users": lambda r: usage(r.customer),
+        "features": lambda r: (
+            r.customer.critical_features_used is None,
+            r.customer.critical_features_used or 0,
+        ),
+        "tickets": lambda r: (r.customer.tickets_this_week, r.customer.tickets_last_week),
+        "churn": lambda r: list(ChurnRisk).index(r.customer.churn_risk),
+        "health": lambda r: r.health.score,
+        "csm": lambda r: data.people.get(r.customer.csm_id or -1, "").casefold(),
+        "renewal": lambda r: r.customer.renewal_date or date.max,
+    }
+    key = keys[column]
+    return lambda r: (key(r), r.customer.name.casefold(), r.customer.id or 0)
+
+
+def health_summary(data: CustomersData) -> Content:
+    """The strip above the health table: customers, ARR, overall NPS, bands, escalations."""
+    bands = {band: 0 for band in HealthBand}
+    for row in data.rows:
+        bands[row.health.band] += 1
+    escalated = sum(1 for row in data.rows if row.customer.escalated)
+    parts: list[Content | str | tuple[str, str]] = [
+        (f"{len(data.rows)} customers", "bold"),
+        f"  ARR {money(sum(row.customer.arr for row in data.rows))}",
+        f"  NPS {nps_text(data.overall_nps, data.responses)}  ",
+    ]
+    for band, count in bands.items():
+        parts += [(f"● {band.value} {count}", BAND_STYLES[band]), "  "]
+    parts.append((f"⚑ {escalated} escalated", "bold $error" if escalated else "$success"))
+    parts.append(("    enter: why this score", "dim"))
+    return Content.assemble(*parts)
+
+
+# -- the request board ------------------------------------------------------------------------
+
+
+def board_items(ranked: tuple[RankedRequest, ...]) -> list[BoardItem]:
+    return [BoardItem(rank, item) for rank, item in enumerate(ranked, start=1)]
+
+
+def board_row(item: BoardItem) -> Row:
+    ranked = item.ranked
+    request = ranked.request
+    return Row(
+        key=f"request:{request.id}",
+        cells=(
+            Content(str(item.rank)),
+            text_cell(request.title),
+            Content(str(ranked.customers)),
+            Content(money(ranked.arr)),
+            status_cell(request.status),
+            text_cell(request.effort),
+            text_cell(request.epic),
+            candidate_cell(ranked),
+        ),
+    )
+
+
+def board_haystack(item: BoardItem) -> str:
+    """What the filter searches on the board: title, epic, status."""
+    request = item.ranked.request
+    return " ".join((request.title, request.epic, request.status.value)).casefold()
+
+
+def board_sort_key(column: str) -> Callable[[BoardItem], Any]:
+    """Sort key for a board column; ties keep the ranking."""
+    keys: dict[str, Callable[[BoardItem], Any]] = {
+        "rank": lambda i: 0,
+        "title": lambda i: i.ranked.request.title.casefold(),
+        "customers": lambda i: i.ranked.customers,
+        "arr": lambda i: i.ranked.arr,
+        "status": lambda i: list(RequestStatus).index(i.ranked.request.status),
+        "effort": lambda i: i.ranked.request.effort.casefold(),
+        "epic": lambda i: i.ranked.request.epic.casefold(),
+        "candidate": lambda i: not i.ranked.candidate,
+    }
+    key = keys[column]
+    return lambda i: (key(i), i.rank)
+
+
+def board_summary(data: CustomersData) -> Content:
+    """The strip above the board: requests, roadmap candidates, requests by status."""
+    candidates = sum(1 for item in data.ranked if item.candidate)
+    parts: list[Content | str | tuple[str, str]] = [
+        (f"{len(data.ranked)} requests", "bold"),
+        "  ",
+        (f"★ {candidates} roadmap candidates", "bold $success"),
+        (f" ({ROADMAP_CANDIDATE_MIN_CUSTOMERS}+ customers)  ", "dim"),
+    ]
+    for status in RequestStatus:
+        count = sum(1 for item in data.ranked if item.request.status is status)
+        parts += [(f"{status.value} {count}", STATUS_STYLES[status]), "  "]
+    parts.append((" enter: who asked", "dim"))
+    return Content.assemble(*parts)
