@@ -317,3 +317,77 @@ async def test_the_privacy_toggle_hides_every_customer_name(demo_repo: Repositor
         for name in names:
             assert name not in seen_private
         assert "$120,000" not in seen_private and "$•••" in seen_private
+
+
+async def test_freezing_the_week_makes_it_read_only_until_unfrozen(
+    demo_repo: Repository,
+) -> None:
+    clock = FakeClock(datetime(2026, 7, 6, 10, 30))
+    app = demo_app(demo_repo, screen="weekly", clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = weekly(app)
+        await pilot.press("F")
+        await settle(pilot)
+        assert "2026-W28" in demo_repo.snapshot_weeks()
+        assert "❄ frozen Mon Jul 06 10:30" in str(screen.query_one("#week-bar").render())
+        before = demo_repo.action_items()
+        await pilot.press("l", "n")
+        await pilot.pause()
+        assert not isinstance(app.screen, ModelForm)  # frozen: no new item
+        assert demo_repo.action_items() == before
+        await pilot.press("F")
+        await pilot.pause()
+        from opstui.modals.confirm import ConfirmDialog
+
+        assert isinstance(app.screen, ConfirmDialog)  # refreezing asks first
+        await pilot.press("n")
+        await pilot.press("U", "y")
+        await settle(pilot)
+        assert "2026-W28" not in demo_repo.snapshot_weeks()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ModelForm)
+
+
+async def test_export_previews_the_markdown_and_writes_the_file(
+    demo_repo: Repository, tmp_path: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = demo_app(demo_repo, screen="weekly")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        from textual.widgets import TextArea
+
+        from opstui.modals.export_preview import ExportPreview
+
+        preview = app.screen
+        assert isinstance(preview, ExportPreview)
+        text = preview.query_one(TextArea).text
+        assert "| Boleta Automation | Delivery | 85% | On track | Full Rollout (July 9) |" in text
+        assert "Harbor &amp; Pine" in text
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "Harbor" not in preview.query_one(TextArea).text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    written = (tmp_path / "opstui-2026-W28.md").read_text(encoding="utf-8")
+    assert written.startswith("# Weekly product operations review — 2026-W28")
+    assert "Harbor" not in written
+
+
+async def test_the_changes_tab_lists_what_changed_since_last_week(
+    demo_repo: Repository,
+) -> None:
+    app = demo_app(demo_repo, screen="weekly")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = weekly(app)
+        screen.query_one(TabbedContent).active = "changes"
+        await settle(pilot)
+        text = str(screen.query_one("#changes-view").render())
+        assert "Changes since 2026-W27" in text
+        assert "Multi-State Payroll: On track → At risk" in text
+        assert "Harbor & Pine: Yellow → Red" in text

@@ -1,24 +1,30 @@
 """The `opstui` command line.
 
-Sub-commands that scripts use (`init`, `sample`, `--help`, `--version`) never import
-Textual; only opening the app does. Every error is one line on stderr and a non-zero exit.
+Sub-commands that scripts use (`init`, `sample`, `export`, `freeze`, `--help`,
+`--version`) never import Textual; only opening the app does. Every error is one line on
+stderr and a non-zero exit.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from opstui import __version__
 
+if TYPE_CHECKING:
+    from opstui.data.repository import Repository
+
 SCREENS = ("portfolio", "bugs", "customers", "weekly")
-COMMANDS = ("demo", "init", "sample")
+COMMANDS = ("demo", "export", "freeze", "init", "sample")
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -40,6 +46,16 @@ def _as_of(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid date {value!r}, expected YYYY-MM-DD") from None
+
+
+def _iso_week(value: str) -> str:
+    from opstui.domain.weeks import week_monday
+
+    try:
+        week_monday(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"invalid week {value!r} ({error})") from None
+    return value
 
 
 def _positive(value: str) -> int:
@@ -77,6 +93,10 @@ def _parser() -> argparse.ArgumentParser:
   opstui init PATH            create a new, empty workspace
   opstui sample --out FILE    write the demo workspace (--bugs/--projects/--customers N
                               to scale it)
+  opstui export [WORKSPACE]   write a review week as Markdown to stdout or -o FILE
+                              (--week W, default the latest; --redact; --as-of DATE)
+  opstui freeze [WORKSPACE]   freeze a review week's figures as its snapshot (--week W;
+                              --replace to freeze again; --unfreeze to make it editable)
 
 Run `opstui COMMAND --help` for a command's options.""",
     )
@@ -97,6 +117,43 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     elif command == "init":
         parser = _Parser(prog="opstui init", description="Create a new, empty workspace.")
         parser.add_argument("path", type=Path, help="the file to create (must not exist)")
+    elif command == "export":
+        parser = _Parser(
+            prog="opstui export",
+            description="Write a review week as GitHub-flavoured Markdown: portfolio, "
+            "metrics, bugs, P0/P1 analysis, customers, action items, decisions, "
+            "escalations, KPIs, risks and what changed since the last frozen week. A frozen "
+            "week exports its snapshot; any other week is computed as of --as-of, or today "
+            "but no later than the week's Sunday.",
+        )
+        _week_options(parser)
+        parser.add_argument(
+            "-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)"
+        )
+        parser.add_argument(
+            "--redact", action="store_true", help="mask customer names and money amounts"
+        )
+        parser.add_argument(
+            "--as-of", type=_as_of, metavar="YYYY-MM-DD", help="compute a live week as of this day"
+        )
+    elif command == "freeze":
+        parser = _Parser(
+            prog="opstui freeze",
+            description="Store every figure of a review week as its snapshot; the week is "
+            "then read-only, and the next week's trends compare against it. Figures are "
+            "as of --as-of, or today but no later than the week's Sunday.",
+        )
+        _week_options(parser)
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument(
+            "--replace", action="store_true", help="freeze again a week already frozen"
+        )
+        group.add_argument(
+            "--unfreeze", action="store_true", help="remove the snapshot: the week is editable"
+        )
+        parser.add_argument(
+            "--as-of", type=_as_of, metavar="YYYY-MM-DD", help="compute the figures as of this day"
+        )
     else:
         parser = _Parser(
             prog="opstui sample",
@@ -107,6 +164,22 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--projects", type=_positive, help="number of projects in all")
         parser.add_argument("--customers", type=_positive, help="number of customers in all")
     return parser
+
+
+def _week_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "workspace",
+        nargs="?",
+        type=Path,
+        help="the workspace file (default: the user data directory's workspace.db, which "
+        "must exist)",
+    )
+    parser.add_argument(
+        "--week",
+        type=_iso_week,
+        metavar="YYYY-Www",
+        help="the ISO review week, e.g. 2026-W28 (default: the latest with review data)",
+    )
 
 
 def _run_app(workspace: Path, args: argparse.Namespace, *, demo: bool = False) -> int:
@@ -177,6 +250,114 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_for_script(args: argparse.Namespace, *, readonly: bool = False) -> Repository:
+    """The named workspace, or the default one; scripts never create a workspace."""
+    from opstui.data.repository import Repository
+
+    workspace: Path | None = args.workspace
+    if workspace is None:
+        from opstui.paths import default_workspace
+
+        workspace = default_workspace()
+    if readonly:
+        return Repository.open_readonly(workspace)
+    return Repository.open(workspace)
+
+
+def _review_week(repo: Repository, week: str | None) -> str:
+    if week is not None:
+        return week
+    latest = repo.latest_review_week()
+    if latest is None:
+        raise CommandError(f"{repo.path}: no review week has data yet; name one with --week")
+    return latest
+
+
+def _export(args: argparse.Namespace) -> int:
+    """Export a week. A frozen week gives its stored snapshot. Any other week is computed
+    live as of `--as-of` when given, else as of today but never after the week's Sunday
+    (`snapshot_date`), so exporting a past week shows it as it stood at its end."""
+    from opstui.data.config import load_config
+    from opstui.data.review import SnapshotDamagedError, review_snapshots, snapshot_date
+    from opstui.export.markdown import render_week
+
+    config = load_config()
+    repo = _open_for_script(args, readonly=True)
+    try:
+        week = _review_week(repo, args.week)
+        as_of = args.as_of or snapshot_date(week, date.today())
+        snapshot, previous = review_snapshots(repo, week, as_of, config.targets, config.health)
+    except SnapshotDamagedError as error:
+        raise CommandError(str(error)) from None
+    except sqlite3.DatabaseError as error:
+        raise CommandError(f"{repo.path}: damaged workspace ({error})") from None
+    finally:
+        repo.close()
+    document = render_week(snapshot, previous, redact=args.redact).encode("utf-8")
+    if args.output is None or str(args.output) == "-":
+        return _write_stdout(document)
+    _write_file(args.output, document)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _write_stdout(document: bytes) -> int:
+    try:
+        # Bytes, not text: the document is UTF-8 whatever the terminal's locale.
+        sys.stdout.buffer.write(document)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not an error, and no traceback at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def _write_file(path: Path, document: bytes) -> None:
+    """Write beside the target and rename: a reader never sees half a document."""
+    if not path.parent.is_dir():
+        raise CommandError(f"{path.parent}: no such directory")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(document)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _freeze(args: argparse.Namespace) -> int:
+    from opstui.data.config import load_config
+    from opstui.data.review import AlreadyFrozenError, freeze_week, snapshot_date, unfreeze_week
+
+    config = load_config()
+    repo = _open_for_script(args)
+    try:
+        week = _review_week(repo, args.week)
+        if args.unfreeze:
+            if not unfreeze_week(repo, week):
+                raise CommandError(f"{week} is not frozen")
+            print(f"unfroze {week}")
+            return 0
+        as_of = args.as_of or snapshot_date(week, date.today())
+        try:
+            freeze_week(
+                repo,
+                week,
+                today=as_of,
+                now=datetime.now().replace(microsecond=0),
+                targets=config.targets,
+                health=config.health,
+                replace=args.replace,
+            )
+        except AlreadyFrozenError as error:
+            raise CommandError(f"{error}; pass --replace to freeze it again") from None
+    finally:
+        repo.close()
+    print(f"froze {week} (figures as of {as_of.isoformat()})")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -184,7 +365,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments and arguments[0] in COMMANDS:
             command = arguments[0]
             args = _command_parser(command).parse_args(arguments[1:])
-            handler = {"demo": _demo, "init": _init, "sample": _sample}[command]
+            handler = {
+                "demo": _demo,
+                "export": _export,
+                "freeze": _freeze,
+                "init": _init,
+                "sample": _sample,
+            }[command]
             return handler(args)
         return _open(_parser().parse_args(arguments))
     except KeyboardInterrupt:
@@ -203,5 +390,7 @@ def _report(error: Exception) -> int:
         message = f"{error.filename or ''}: {error.strerror or error}".lstrip(": ")
     else:
         message = f"internal error: {type(error).__name__}: {error}"
+    # One line whatever the error (a validation error lists one problem per line).
+    message = message.splitlines()[0] if message.strip() else type(error).__name__
     print(f"opstui: error: {message}", file=sys.stderr)
     return EXIT_ERROR

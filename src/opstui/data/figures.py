@@ -6,25 +6,35 @@ computed one way everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from opstui.data.repository import Repository
 from opstui.domain.bugs import BugMatrix, bug_matrix
 from opstui.domain.customers import Health, RankedRequest, health, nps, rank_requests
-from opstui.domain.enums import Priority
+from opstui.domain.enums import ActionStatus, Priority, ProjectStatus
 from opstui.domain.escalations import Escalation, escalations
-from opstui.domain.models import Customer
-from opstui.domain.portfolio import slip_days, sort_projects_by_phase
+from opstui.domain.models import ActionItem, Bug, Customer, Decision, Project
+from opstui.domain.portfolio import portfolio_summary, slip_days, sort_projects_by_phase
 from opstui.domain.settings import BugTargets, HealthModel
 from opstui.domain.snapshot import (
+    CROSS_COMPANY,
+    ActionItemFigure,
     BugRowFigure,
+    CriticalBugFigure,
     CustomerFigure,
+    DecisionFigure,
     EscalationFigure,
     ProjectFigure,
     RequestFigure,
+    RiskFigure,
     SnapshotData,
+    TargetsFigure,
 )
+from opstui.domain.weeks import week_monday
+
+_CRITICAL = (Priority.P0, Priority.P1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,23 +52,27 @@ def previous_snapshot(repo: Repository, week: str) -> SnapshotData | None:
     earlier = [frozen for frozen in repo.snapshot_weeks() if frozen < week]
     if not earlier:
         return None
-    data = repo.snapshot_data(earlier[-1])
-    return None if data is None else SnapshotData.model_validate(data)
+    text = repo.snapshot_json(earlier[-1])
+    return None if text is None else SnapshotData.model_validate_json(text)
 
 
 def current_bug_matrix(
     repo: Repository, today: date, targets: BugTargets, previous: SnapshotData | None
 ) -> BugMatrix:
-    counts = repo.bug_counts_by_company(today, targets.resolution_window_days)
+    """The company-by-priority matrix as of `today`, with trends against `previous`."""
+    counts = repo.company_bug_counts(today, targets.resolution_window_days)
     rates = previous.resolution_rates() if previous is not None else None
     return bug_matrix(counts, targets, rates)
 
 
-def customer_health(repo: Repository, model: HealthModel, today: date) -> list[CustomerHealth]:
-    """Every customer with NPS and health, worst health first."""
-    scores = repo.nps_scores()
+def _health_rows(
+    customers: Sequence[Customer],
+    scores: Mapping[int, Sequence[int]],
+    model: HealthModel,
+    today: date,
+) -> list[CustomerHealth]:
     rows = []
-    for customer in repo.customers():
+    for customer in customers:
         own = scores.get(customer.id or -1, [])
         value = nps(own)
         rows.append(
@@ -70,54 +84,177 @@ def customer_health(repo: Repository, model: HealthModel, today: date) -> list[C
     return rows
 
 
+def customer_health(repo: Repository, model: HealthModel, today: date) -> list[CustomerHealth]:
+    """Every customer with NPS and health, worst health first."""
+    return _health_rows(repo.customers(), repo.nps_scores(), model, today)
+
+
 def overall_nps(repo: Repository) -> float | None:
     """NPS over every response of every customer."""
     return nps([score for scores in repo.nps_scores().values() for score in scores])
 
 
-def ranked_requests(repo: Repository) -> tuple[RankedRequest, ...]:
-    customers = {customer.id: customer for customer in repo.customers()}
+def ranked_requests(
+    repo: Repository, customers: Sequence[Customer] | None = None
+) -> tuple[RankedRequest, ...]:
+    """Feature requests ranked by customers asking; `customers` saves loading them again."""
+    by_id = {customer.id: customer for customer in customers or repo.customers()}
     askers = {
-        request_id: [customers[cid] for cid in ids if cid in customers]
+        request_id: [by_id[cid] for cid in ids if cid in by_id]
         for request_id, ids in repo.request_asker_ids().items()
     }
     return rank_requests(repo.feature_requests(), askers)
 
 
-def current_escalations(repo: Repository, today: date) -> tuple[Escalation, ...]:
-    return escalations(repo.escalation_bugs(), repo.projects(), repo.customers(), today)
+def current_escalations(
+    repo: Repository,
+    today: date,
+    *,
+    projects: Sequence[Project] | None = None,
+    customers: Sequence[Customer] | None = None,
+) -> tuple[Escalation, ...]:
+    """Everything escalated today; `projects` and `customers` save loading them again."""
+    return escalations(
+        repo.escalation_bugs(),
+        repo.projects() if projects is None else projects,
+        repo.customers() if customers is None else customers,
+        today,
+    )
+
+
+def _carried_over(week: str, item_week: str, done_on: date | None) -> bool:
+    """Whether an item belongs on `week`'s agenda: raised that week, or earlier and either
+    still open or done during the week (so that its closing shows)."""
+    if item_week == week:
+        return True
+    return item_week < week and (done_on is None or done_on >= week_monday(week))
+
+
+def _action_figures(
+    repo: Repository, week: str, people: Mapping[int | None, str], companies: Mapping[int, str]
+) -> tuple[ActionItemFigure, ...]:
+    def agenda(item: ActionItem) -> bool:
+        # A Complete item without a closing date was closed at some unknown time: only its
+        # own week shows it.
+        closed = item.closed_on
+        if closed is None and item.status is ActionStatus.COMPLETE:
+            return item.week == week
+        return _carried_over(week, item.week, closed)
+
+    items = sorted(
+        (item for item in repo.action_items() if agenda(item)),
+        key=lambda item: (item.due_date is None, item.due_date or date.min, item.id or 0),
+    )
+    return tuple(
+        ActionItemFigure(
+            id=item.id,
+            what=item.what,
+            owner=people.get(item.owner_id, ""),
+            due_date=item.due_date,
+            company=CROSS_COMPANY
+            if item.company_id is None
+            else companies.get(item.company_id, ""),
+            priority=item.priority,
+            status=item.status,
+            week=item.week,
+            closed_on=item.closed_on,
+        )
+        for item in items
+    )
+
+
+def _decision_figures(repo: Repository, week: str) -> tuple[DecisionFigure, ...]:
+    def agenda(decision: Decision) -> bool:
+        decided = None if decision.decided_at is None else decision.decided_at.date()
+        return _carried_over(week, decision.week, decided)
+
+    return tuple(
+        DecisionFigure(
+            id=decision.id,
+            what=decision.what,
+            context=decision.context,
+            recommendation=decision.recommendation,
+            kind=decision.kind,
+            category=decision.category,
+            week=decision.week,
+            raised_at=decision.raised_at,
+            due_at=decision.due_at,
+            decided_at=decision.decided_at,
+        )
+        for decision in repo.decisions()
+        if agenda(decision)
+    )
+
+
+def _critical_bug_figures(
+    bugs: Sequence[Bug], companies: Mapping[int, str]
+) -> tuple[CriticalBugFigure, ...]:
+    critical = sorted(
+        (bug for bug in bugs if bug.priority in _CRITICAL),
+        key=lambda bug: (bug.priority != Priority.P0, bug.opened_at, bug.id or 0),
+    )
+    return tuple(
+        CriticalBugFigure(
+            id=bug.id,
+            title=bug.title,
+            company="" if bug.company_id is None else companies.get(bug.company_id, ""),
+            priority=bug.priority or Priority.P1,
+            status=bug.status,
+            opened_at=bug.opened_at,
+            customers_affected=bug.customers_affected,
+            revenue_impact=bug.revenue_impact,
+            root_cause=bug.root_cause,
+            expected_fix_date=bug.expected_fix_date,
+            prevention=bug.prevention,
+            security_flag=bug.security_flag,
+        )
+        for bug in critical
+    )
+
+
+def _project_figure(project: Project, companies: Mapping[int, str]) -> ProjectFigure:
+    return ProjectFigure(
+        id=project.id,
+        name=project.name,
+        company=companies.get(project.company_id, ""),
+        phase=project.phase,
+        progress=project.progress,
+        status=project.status,
+        next_milestone=project.next_milestone,
+        milestone_date=project.milestone_date,
+        risk=project.risk,
+        completion_date=project.completion_date,
+        slip_days=slip_days(project),
+    )
 
 
 def week_snapshot(
     repo: Repository, week: str, today: date, targets: BugTargets, model: HealthModel
 ) -> SnapshotData:
-    """Every figure of `week` as the workspace stands on `today`."""
-    companies = {company.id: company.name for company in repo.companies()}
+    """Every figure of `week` as the workspace stands on `today`.
+
+    Action items and decisions are those on the week's agenda: raised in the week, or
+    raised earlier and still open (undecided) or closed (decided) during the week. The
+    P0/P1 analysis lists every open P0 and P1 bug. Each table is read once, whatever
+    number of figures it feeds.
+    """
+    companies = {company.id: company.name for company in repo.companies() if company.id}
+    people = {person.id: person.name for person in repo.people()}
     projects = sort_projects_by_phase(repo.projects())
-    previous = previous_snapshot(repo, week)
-    matrix = current_bug_matrix(repo, today, targets, previous)
-    health_rows = customer_health(repo, model, today)
+    customers = repo.customers()
+    scores = repo.nps_scores()
+    open_escalation_bugs = repo.escalation_bugs()
+    # Trends are not stored: they are computed against the previous snapshot when shown.
+    matrix = bug_matrix(repo.company_bug_counts(today, targets.resolution_window_days), targets)
+    summary = portfolio_summary(projects, repo.phase_history(), today)
     kpis = repo.kpis(week)
     return SnapshotData(
         week=week,
         taken_on=today,
-        projects=tuple(
-            ProjectFigure(
-                name=project.name,
-                company=companies.get(project.company_id, ""),
-                phase=project.phase,
-                progress=project.progress,
-                status=project.status,
-                next_milestone=project.next_milestone,
-                milestone_date=project.milestone_date,
-                risk=project.risk,
-                completion_date=project.completion_date,
-                slip_days=slip_days(project),
-            )
-            for project in projects
-        ),
-        on_track=sum(1 for project in projects if project.status.value == "On track"),
+        projects=tuple(_project_figure(project, companies) for project in projects),
+        on_track=sum(1 for project in projects if project.status is ProjectStatus.ON_TRACK),
         total_projects=len(projects),
+        avg_weeks_per_phase=summary.avg_weeks_per_phase,
         bugs=tuple(
             BugRowFigure(
                 company=row.company,
@@ -131,9 +268,12 @@ def week_snapshot(
             )
             for row in (*matrix.rows, matrix.total)
         ),
-        nps=overall_nps(repo),
+        targets=TargetsFigure.model_validate(targets.model_dump()),
+        critical_bugs=_critical_bug_figures(open_escalation_bugs, companies),
+        nps=nps([score for own in scores.values() for score in own]),
         customers=tuple(
             CustomerFigure(
+                id=row.customer.id,
                 name=row.customer.name,
                 company=companies.get(row.customer.company_id, ""),
                 arr=row.customer.arr,
@@ -141,7 +281,7 @@ def week_snapshot(
                 health=row.health.score,
                 band=row.health.band,
             )
-            for row in health_rows
+            for row in _health_rows(customers, scores, model, today)
         ),
         requests=tuple(
             RequestFigure(
@@ -150,13 +290,29 @@ def week_snapshot(
                 arr=ranked.arr,
                 candidate=ranked.candidate,
             )
-            for ranked in ranked_requests(repo)
+            for ranked in ranked_requests(repo, customers)
         ),
         escalations=tuple(
             EscalationFigure(
-                trigger=item.trigger.value, kind=item.kind, title=item.title, detail=item.detail
+                trigger=item.trigger.value,
+                kind=item.kind,
+                title=item.title,
+                detail=item.detail,
+                target_id=item.target_id,
             )
-            for item in current_escalations(repo, today)
+            for item in escalations(open_escalation_bugs, projects, customers, today)
+        ),
+        action_items=_action_figures(repo, week, people, companies),
+        decisions=_decision_figures(repo, week),
+        risks=tuple(
+            RiskFigure(
+                id=risk.id,
+                risk=risk.risk,
+                owner=people.get(risk.owner_id, ""),
+                mitigation=risk.mitigation,
+                status=risk.status,
+            )
+            for risk in repo.risks()
         ),
         kpis={} if kpis is None else kpis.model_dump(exclude={"week"}),
     )

@@ -17,7 +17,12 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from opstui.data.bug_queries import BugListRow, BugQuery, count_bugs, page_bugs
-from opstui.data.workspace import create_workspace, open_workspace
+from opstui.data.workspace import (
+    close_readonly,
+    create_workspace,
+    open_workspace,
+    open_workspace_readonly,
+)
 from opstui.domain.bugs import CompanyBugCounts
 from opstui.domain.enums import (
     DONE_BUG_STATUSES,
@@ -112,6 +117,7 @@ class Repository:
     def __init__(self, db: Database, path: Path | None = None) -> None:
         self.db = db
         self.path = path
+        self._readonly_sidecars: list[Path] | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Repository:
@@ -119,12 +125,23 @@ class Repository:
         return cls(open_workspace(path), Path(path))
 
     @classmethod
+    def open_readonly(cls, path: str | os.PathLike[str]) -> Repository:
+        """Open an up-to-date workspace for reading only (see `open_workspace_readonly`)."""
+        db, created = open_workspace_readonly(path)
+        repo = cls(db, Path(path))
+        repo._readonly_sidecars = created
+        return repo
+
+    @classmethod
     def create(cls, path: str | os.PathLike[str], *, make_dirs: bool = False) -> Repository:
         """Create a new, empty workspace."""
         return cls(create_workspace(path, make_dirs=make_dirs), Path(path))
 
     def close(self) -> None:
-        self.db.close()
+        if self._readonly_sidecars is not None:
+            close_readonly(self.db, self._readonly_sidecars)
+        else:
+            self.db.close()
 
     @property
     def name(self) -> str:
@@ -661,3 +678,114 @@ class Repository:
                 {"request_id": request.id, "customer_id": entry.customer_id}, ignore=True
             )
             return request
+
+    # -- snapshots and export -------------------------------------------------------------
+
+    def company_bug_counts(self, today: date, window_days: int) -> list[CompanyBugCounts]:
+        """The same figures as `bug_counts_by_company`, from three index-friendly queries.
+
+        One pass that evaluates every condition on every bug costs ~175 ms at 100,000 bugs;
+        open counts from the (company, status, priority) index, the opened-in-window counts
+        from the opened_at index and one plain scan for resolutions cost ~25 ms.
+        """
+        since = (today - timedelta(days=window_days - 1)).isoformat()
+        until = (today + timedelta(days=1)).isoformat()
+        window = {"since": since, "until": until}
+        open_counts: dict[int, dict[Priority | None, int]] = defaultdict(dict)
+        for company_id, priority, count in self.db.execute(
+            f"SELECT company_id, priority, count(*) FROM bugs WHERE status IN ({_OPEN}) "
+            "AND company_id IS NOT NULL GROUP BY company_id, priority"
+        ).fetchall():
+            open_counts[company_id][None if priority is None else Priority(priority)] = count
+        opened: dict[int, tuple[int, int]] = {
+            company_id: (total, done)
+            for company_id, total, done in self.db.execute(
+                f"SELECT company_id, sum(status != 'duplicate'), sum(status IN ({_DONE})) "
+                "FROM bugs WHERE opened_at >= :since AND opened_at < :until GROUP BY company_id",
+                window,
+            ).fetchall()
+        }
+        # NOT INDEXED: resolved_at has no index, and the status index would cost a row
+        # lookup per resolved bug; a plain scan is cheaper.
+        resolved: dict[int, tuple[float, int]] = {
+            company_id: (float(days or 0), count)
+            for company_id, days, count in self.db.execute(
+                "SELECT company_id, sum(julianday(resolved_at) - julianday(opened_at)), count(*) "
+                f"FROM bugs NOT INDEXED WHERE status IN ({_DONE}) "
+                "AND resolved_at >= :since AND resolved_at < :until GROUP BY company_id",
+                window,
+            ).fetchall()
+        }
+        rows = []
+        for company_id, name in self.db.execute(
+            "SELECT id, name FROM companies ORDER BY name"
+        ).fetchall():
+            counts = open_counts.get(company_id, {})
+            total, done = opened.get(company_id, (0, 0))
+            days_sum, resolved_count = resolved.get(company_id, (0.0, 0))
+            rows.append(
+                CompanyBugCounts(
+                    company_id=company_id,
+                    company=name,
+                    open_by_priority={p: counts.get(p, 0) for p in Priority},
+                    untriaged=counts.get(None, 0),
+                    window_total=total,
+                    window_done=done,
+                    resolution_days_sum=days_sum,
+                    resolution_count=resolved_count,
+                )
+            )
+        return rows
+
+    def snapshot_json(self, week: str) -> str | None:
+        """A frozen week's figures as the JSON text stored, or None when it is not frozen.
+
+        `SnapshotData.model_validate_json` on this text is several times faster than
+        validating `snapshot_data`'s dict, which matters at thousands of customers.
+        """
+        row = self.db.execute("SELECT data FROM snapshots WHERE week = ?", [week]).fetchone()
+        return None if row is None else str(row[0])
+
+    def snapshot_frozen_at(self, week: str) -> datetime | None:
+        """When `week` was frozen, or None when it is not."""
+        row = self.db.execute("SELECT frozen_at FROM snapshots WHERE week = ?", [week]).fetchone()
+        return None if row is None else datetime.fromisoformat(row[0])
+
+    def freeze_snapshot(
+        self,
+        week: str,
+        version: int,
+        frozen_at: datetime,
+        data: dict[str, Any],
+        *,
+        replace: bool = False,
+    ) -> bool:
+        """Store a week's snapshot unless the week is already frozen (or `replace` is set).
+
+        One statement, so two freezes racing cannot both win. Returns False, having written
+        nothing, when the week already has a snapshot and `replace` is False.
+        """
+        conflict = (
+            "DO UPDATE SET version = excluded.version, frozen_at = excluded.frozen_at, "
+            "data = excluded.data"
+            if replace
+            else "DO NOTHING"
+        )
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT INTO snapshots (week, version, frozen_at, data) VALUES (?, ?, ?, ?) "
+                f"ON CONFLICT(week) {conflict}",
+                [
+                    week,
+                    version,
+                    frozen_at.isoformat(),
+                    json.dumps(data, sort_keys=True, ensure_ascii=False),
+                ],
+            )
+            return cursor.rowcount == 1
+
+    def delete_snapshot(self, week: str) -> bool:
+        """Remove a week's snapshot; False when the week was not frozen."""
+        with self.db.atomic():
+            cursor = self.db.execute("DELETE FROM snapshots WHERE week = ?", [week])
+            return cursor.rowcount > 0

@@ -1175,6 +1175,7 @@ class _Generator:
     def _snapshots(self, weeks: list[str]) -> None:
         """Frozen earlier weeks: today's figures, with the bug rates and statuses of then."""
         config = Config()
+        new_p0 = {bug.id for bug in self.repo.escalation_bugs() if bug.priority is Priority.P0}
         for week in weeks:
             current = week_snapshot(
                 self.repo, week, week_monday(week), config.targets, config.health
@@ -1185,9 +1186,11 @@ class _Generator:
                     {
                         **row.model_dump(),
                         "resolution_rate": rates.get(row.company),
-                        "p1": max(
-                            0, row.p1 + (1 if week == "2026-W27" and row.company != "Total" else 0)
-                        ),
+                        # Last week each company had one more open P1 (three in all).
+                        "p1": row.p1
+                        + (0 if week != "2026-W27" else 3 if row.company == "Total" else 1),
+                        # The P0 (Company B) was detected on the review's Monday morning.
+                        "p0": row.p0 - (1 if row.company in ("Company B", "Total") else 0),
                     }
                 )
                 for row in current.bugs
@@ -1211,7 +1214,13 @@ class _Generator:
                     "projects": projects,
                     "customers": customers,
                     "on_track": sum(1 for p in projects if p.status is ProjectStatus.ON_TRACK),
-                    "escalations": (),
+                    # This week's P0 and the Harbor & Pine escalation are new since then.
+                    "escalations": tuple(
+                        escalation
+                        for escalation in current.escalations
+                        if escalation.kind != "customer"
+                        and not (escalation.kind == "bug" and escalation.target_id in new_p0)
+                    ),
                 }
             )
             self.repo.save_snapshot(

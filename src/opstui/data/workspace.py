@@ -179,6 +179,45 @@ def open_workspace(path: str | os.PathLike[str], migrations: Migrations = MIGRAT
     return db
 
 
+def open_workspace_readonly(
+    path: str | os.PathLike[str], migrations: Migrations = MIGRATIONS
+) -> tuple[Database, list[Path]]:
+    """Open an existing, up-to-date workspace for reading only (exports, scripts).
+
+    Nothing is written: no upgrade, no journal-mode change. A workspace that needs an
+    upgrade is refused (open it in opstui once). Damage is found when a read hits it, and
+    reported as a one-line `WorkspaceError` by the caller. Returns the database and the
+    `-wal`/`-shm` files the read-only connection created, for `close_readonly` to remove.
+    """
+    path = Path(path)
+    _check_header(path)
+    existed = {sidecar for sidecar in _sidecars(path) if sidecar.exists()}
+    try:
+        conn = sqlite3.connect(_uri(path, "ro"), uri=True, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db = Database(conn, execute_plugins=False, recursive_triggers=False)
+        applied = [migration.name for migration in migrations.applied(db)]
+    except sqlite3.DatabaseError as error:
+        raise WorkspaceError(f"{path}: damaged workspace ({error})") from None
+    created = [sidecar for sidecar in _sidecars(path) if sidecar not in existed]
+    known = _known_migrations(migrations)
+    if any(name not in known for name in applied):
+        close_readonly(db, created)
+        raise WorkspaceError(f"{path}: written by a newer opstui; upgrade opstui to read it")
+    if set(applied) != known:
+        close_readonly(db, created)
+        raise WorkspaceError(f"{path}: needs an upgrade; open it in opstui once, then retry")
+    return db, created
+
+
+def close_readonly(db: Database, created: list[Path]) -> None:
+    """Close a read-only workspace and remove the sidecar files its opening created."""
+    db.close()
+    for sidecar in created:
+        if sidecar.exists() and (sidecar.name.endswith("-shm") or sidecar.stat().st_size == 0):
+            sidecar.unlink(missing_ok=True)
+
+
 def create_workspace(
     path: str | os.PathLike[str], migrations: Migrations = MIGRATIONS, *, make_dirs: bool = False
 ) -> Database:

@@ -89,27 +89,42 @@ Count = Annotated[int, Field(ge=0)]
 Money = Annotated[float, Field(ge=0)]
 
 
-def _empty_to_none(value: Any) -> Any:
-    """Forms hand empty strings for fields left blank; those mean 'not set'."""
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
-
-
 class Model(BaseModel):
     """Base of every entity: strict about unknown fields, blanks mean None."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+
+    @classmethod
+    def _blankable(cls) -> frozenset[str]:
+        """Optional fields whose default is None: a blank value there means "not set"."""
+        cached = cls.__dict__.get("_blankable_fields")
+        if cached is None:
+            cached = frozenset(
+                name
+                for name, field in cls.model_fields.items()
+                if not field.is_required() and field.default is None
+            )
+            type.__setattr__(cls, "_blankable_fields", cached)
+        return cached
 
     @model_validator(mode="before")
     @classmethod
     def _blank_optional_fields(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
+        blankable = cls._blankable()
+        # Rows are read by the thousand, and stored rows hold None, not blanks: look only
+        # at the optional fields, and only at their string values.
+        blank = [
+            name
+            for name in blankable
+            if (value := data.get(name)).__class__ is str and not value.strip()
+        ]
+        if not blank:
+            return data
         cleaned = dict(data)
-        for name, field in cls.model_fields.items():
-            if name in cleaned and not field.is_required() and field.default is None:
-                cleaned[name] = _empty_to_none(cleaned[name])
+        for name in blank:
+            cleaned[name] = None
         return cleaned
 
 

@@ -2,25 +2,51 @@
 
 A snapshot is what next week's trend arrows and the week-over-week diff compare against,
 so it stores figures as they were shown, not references to rows that may change since.
-`SNAPSHOT_VERSION` goes up whenever the shape changes; older versions stay readable.
+`SNAPSHOT_VERSION` goes up whenever the shape changes; older versions stay readable
+because every field added later has a default.
+
+Version history:
+1. portfolio, bug rows, overall NPS, customer health, request ranking, escalations, KPIs.
+2. adds the ids the week-over-week diff matches rows by, average weeks per phase, the bug
+   targets of the week, action items, decisions, the risk register and the P0/P1 analysis.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from opstui.domain.enums import HealthBand, Phase, ProjectStatus, RiskLevel
+from opstui.domain.bugs import TOTAL_LABEL
+from opstui.domain.enums import (
+    ActionPriority,
+    ActionStatus,
+    BugStatus,
+    DecisionCategory,
+    DecisionKind,
+    HealthBand,
+    Phase,
+    Priority,
+    ProjectStatus,
+    RiskLevel,
+    RiskStatus,
+)
+from opstui.domain.settings import BugTargets
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
+
+CROSS_COMPANY = "Cross-company"
+"""The company shown for an action item that belongs to no single company."""
 
 
 class _Figure(BaseModel):
+    # Unknown keys are ignored so that a snapshot written by a newer opstui still loads.
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 class ProjectFigure(_Figure):
+    id: int | None = None
+    """The project's id (version 2 on); the diff falls back to the name without it."""
     name: str
     company: str
     phase: Phase
@@ -31,6 +57,7 @@ class ProjectFigure(_Figure):
     risk: RiskLevel
     completion_date: date | None = None
     slip_days: int | None = None
+    """Days the completion date is behind its baseline (negative when ahead)."""
 
 
 class BugRowFigure(_Figure):
@@ -45,6 +72,7 @@ class BugRowFigure(_Figure):
 
 
 class CustomerFigure(_Figure):
+    id: int | None = None
     name: str
     company: str
     arr: float
@@ -65,6 +93,65 @@ class EscalationFigure(_Figure):
     kind: str
     title: str
     detail: str
+    target_id: int | None = None
+    """The id of the bug, project or customer escalated (version 2 on)."""
+
+
+class ActionItemFigure(_Figure):
+    id: int | None = None
+    what: str
+    owner: str = ""
+    due_date: date | None = None
+    company: str = CROSS_COMPANY
+    priority: ActionPriority
+    status: ActionStatus
+    week: str
+    """The review week the item came from (earlier weeks' open items carry over)."""
+    closed_on: date | None = None
+
+
+class DecisionFigure(_Figure):
+    id: int | None = None
+    what: str
+    context: str = ""
+    recommendation: str = ""
+    kind: DecisionKind
+    category: DecisionCategory
+    week: str
+    raised_at: datetime
+    due_at: datetime
+    decided_at: datetime | None = None
+
+
+class RiskFigure(_Figure):
+    id: int | None = None
+    risk: str
+    owner: str = ""
+    mitigation: str = ""
+    status: RiskStatus
+
+
+class CriticalBugFigure(_Figure):
+    """An open P0 or P1 bug with the seed's analysis fields."""
+
+    id: int | None = None
+    title: str
+    company: str
+    priority: Priority
+    status: BugStatus
+    opened_at: datetime
+    customers_affected: int | None = None
+    revenue_impact: float | None = None
+    root_cause: str = ""
+    expected_fix_date: date | None = None
+    prevention: str = ""
+    security_flag: bool = False
+
+
+class TargetsFigure(BugTargets):
+    """The open-bug targets a week was judged against."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 class SnapshotData(_Figure):
@@ -73,17 +160,42 @@ class SnapshotData(_Figure):
     version: int = SNAPSHOT_VERSION
     week: str
     taken_on: date
+    """The day the figures were computed as of."""
     projects: tuple[ProjectFigure, ...] = ()
+    """Every project, in 4D phase order, then by name."""
     on_track: int = 0
     total_projects: int = 0
+    avg_weeks_per_phase: dict[Phase, float | None] = {}
+    """Mean completed stay per phase, in weeks; empty in version 1 snapshots."""
     bugs: tuple[BugRowFigure, ...] = ()
     """One row per company, then the total row (company "Total")."""
+    targets: TargetsFigure = TargetsFigure()
+    """The open-bug targets the week was judged against (the defaults for version 1)."""
+    critical_bugs: tuple[CriticalBugFigure, ...] = ()
+    """Open P0 and P1 bugs: P0 first, then by when they were opened."""
     nps: float | None = None
     customers: tuple[CustomerFigure, ...] = ()
+    """Every customer, worst health first."""
     requests: tuple[RequestFigure, ...] = ()
     escalations: tuple[EscalationFigure, ...] = ()
+    action_items: tuple[ActionItemFigure, ...] = ()
+    """The week's action items and earlier weeks' items still open or closed this week."""
+    decisions: tuple[DecisionFigure, ...] = ()
+    """The week's decisions and earlier ones still undecided or decided this week."""
+    risks: tuple[RiskFigure, ...] = ()
     kpis: dict[str, float | int | None] = {}
 
     def resolution_rates(self) -> dict[str, float | None]:
         """Resolution rate by company (and "Total"), for trend arrows."""
         return {row.company: row.resolution_rate for row in self.bugs}
+
+    def company_bug_rows(self) -> tuple[BugRowFigure, ...]:
+        """The bug matrix's company rows, without the total row."""
+        # By position, not name: a company may be called "Total" too.
+        return self.bugs[:-1] if self.bug_total() is not None else self.bugs
+
+    def bug_total(self) -> BugRowFigure | None:
+        """The bug matrix's total row (always the last), if the snapshot has one."""
+        if self.bugs and self.bugs[-1].company == TOTAL_LABEL:
+            return self.bugs[-1]
+        return None

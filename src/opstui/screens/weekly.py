@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from opstui.data.figures import current_escalations
+from opstui.data.review import freeze_week, review_snapshots, snapshot_date, unfreeze_week
 from opstui.domain.enums import (
     ActionPriority,
     ActionStatus,
@@ -25,7 +28,11 @@ from opstui.domain.enums import (
 from opstui.domain.escalations import Escalation
 from opstui.domain.models import ActionItem, Company, Decision, Kpis, Person, ReviewWeek, Submission
 from opstui.domain.review import preread, week_action_items
+from opstui.domain.snapshot import SnapshotData
 from opstui.domain.weeks import next_week, previous_week, week_days
+from opstui.export.markdown import render_week
+from opstui.modals.confirm import ConfirmDialog
+from opstui.modals.export_preview import ExportPreview
 from opstui.modals.model_form import Field, ModelForm
 from opstui.modals.preread_dialog import PrereadDialog
 from opstui.screens.base import OpsScreen
@@ -37,13 +44,14 @@ from opstui.widgets.weekly_rows import (
     DECISION_COLUMNS,
     ESCALATION_COLUMNS,
     action_rows,
+    changes_lines,
     checklist_rows,
     decision_rows,
     escalation_rows,
     kpi_content,
 )
 
-TABS = ("checklist", "actions", "decisions", "escalations", "kpis")
+TABS = ("checklist", "actions", "decisions", "escalations", "kpis", "changes")
 ESCALATION_MODES = {"bug": "bugs", "project": "portfolio", "customer": "customers"}
 
 
@@ -62,6 +70,7 @@ class WeekData:
     escalations: tuple[Escalation, ...]
     kpis: Kpis | None
     open_bugs: tuple[int, int, int, int]
+    frozen_at: datetime | None
 
 
 class WeeklyScreen(OpsScreen):
@@ -129,6 +138,28 @@ class WeeklyScreen(OpsScreen):
         Binding(
             "K", "edit_kpis", "KPIs", id="weekly.kpis", show=False, tooltip="Enter the week's KPIs"
         ),
+        Binding(
+            "F",
+            "freeze",
+            "Freeze",
+            id="weekly.freeze",
+            tooltip="Freeze the week's figures as its snapshot (asks before refreezing)",
+        ),
+        Binding(
+            "U",
+            "unfreeze",
+            "Unfreeze",
+            id="weekly.unfreeze",
+            show=False,
+            tooltip="Make a frozen week editable again (asks first)",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            id="weekly.export",
+            tooltip="Preview the week's Markdown and write it to a file",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -151,6 +182,8 @@ class WeeklyScreen(OpsScreen):
                 yield VirtualTable(ESCALATION_COLUMNS, id="escalations-table")
             with TabPane("KPIs", id="kpis"):
                 yield Static(id="kpis-view")
+            with TabPane("Changes", id="changes"), VerticalScroll():
+                yield Static(id="changes-view")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -199,6 +232,7 @@ class WeeklyScreen(OpsScreen):
             escalations=current_escalations(repo, session.today),
             kpis=repo.kpis(week),
             open_bugs=(open_bugs[0], open_bugs[1], open_bugs[2], open_bugs[3]),
+            frozen_at=repo.snapshot_frozen_at(week),
         )
         self.app.call_from_thread(self._loaded, data)
 
@@ -242,10 +276,17 @@ class WeeklyScreen(OpsScreen):
             (f" ({overdue} overdue)", "bold $error") if overdue else "",
             f"   decisions {len(data.decisions)}   ",
             (f"escalations {len(data.escalations)}", "bold $error" if data.escalations else ""),
+            (
+                (f"   ❄ frozen {data.frozen_at:%a %b %d %H:%M} (U unfreezes)", "bold $primary")
+                if data.frozen_at
+                else ("   not frozen (F freezes)", "dim")
+            ),
             ("   ([ ] week · t this week)", "dim"),
         )
         self.query_one("#week-bar", Static).update(bar)
         self.loaded = True
+        if self.tab == "changes":
+            self.load_changes()
         self.apply_pending_entity()
 
     @staticmethod
@@ -265,13 +306,15 @@ class WeeklyScreen(OpsScreen):
     def action_tab(self, step: int) -> None:
         index = (TABS.index(self.tab) + step) % len(TABS)
         self.query_one(TabbedContent).active = TABS[index]
-        if TABS[index] != "kpis":
+        if TABS[index] not in ("kpis", "changes"):
             self.set_focus(self.table(TABS[index]))
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         tab = event.pane.id or ""
-        if tab in TABS and tab != "kpis":
+        if tab == "changes":
+            self.load_changes()
+        elif tab in TABS and tab != "kpis":
             self.set_focus(self.table(tab))
 
     def action_meeting(self, start: str | None = None) -> None:
@@ -283,7 +326,24 @@ class WeeklyScreen(OpsScreen):
 
     # -- writing ------------------------------------------------------------------------------
 
+    @property
+    def frozen(self) -> bool:
+        return self.data is not None and self.data.frozen_at is not None
+
+    def editable(self) -> bool:
+        """False, with a word to the user, when the week is frozen (read-only)."""
+        if self.frozen:
+            self.notify(
+                f"{self.week} is frozen: its figures are the stored snapshot. "
+                "U unfreezes it on purpose.",
+                severity="warning",
+            )
+            return False
+        return True
+
     def _save(self, change: Any, message: str) -> None:
+        if not self.editable():
+            return
         try:
             change()
         except Exception as error:  # one transaction: nothing was stored
@@ -294,7 +354,7 @@ class WeeklyScreen(OpsScreen):
         self.load()
 
     def _current_id(self) -> int | None:
-        key = self.table().current_key if self.tab != "kpis" else None
+        key = self.table().current_key if self.tab not in ("kpis", "changes") else None
         if key is None or ":" not in key:
             return None
         tail = key.split(":")[1]
@@ -353,6 +413,8 @@ class WeeklyScreen(OpsScreen):
         ]
 
     def _edit_action(self, item: ActionItem | None) -> None:
+        if not self.editable():
+            return
         repo = self.session.repo
         values = (
             item.model_dump()
@@ -389,6 +451,8 @@ class WeeklyScreen(OpsScreen):
         )
 
     def _edit_decision(self, decision: Decision | None) -> None:
+        if not self.editable():
+            return
         repo = self.session.repo
         now = self.session.now()
         values = decision.model_dump() if decision else {"kind": DecisionKind.IMMEDIATE}
@@ -429,7 +493,7 @@ class WeeklyScreen(OpsScreen):
     def action_open(self) -> None:
         if self.data is None:
             return
-        key = self.table().current_key if self.tab != "kpis" else None
+        key = self.table().current_key if self.tab not in ("kpis", "changes") else None
         if key is None:
             return
         kind, _, rest = key.partition(":")
@@ -456,6 +520,8 @@ class WeeklyScreen(OpsScreen):
 
     def _preread(self, person_id: int) -> None:
         assert self.data is not None
+        if not self.editable():
+            return
         person = next((p for p in self.data.people if p.id == person_id), None)
         if person is None:
             return
@@ -466,7 +532,7 @@ class WeeklyScreen(OpsScreen):
         self.app.push_screen(PrereadDialog(self.week, person), closed)
 
     def action_tick(self) -> None:
-        key = self.table().current_key if self.tab != "kpis" else None
+        key = self.table().current_key if self.tab not in ("kpis", "changes") else None
         if key is None or self.data is None:
             return
         repo = self.session.repo
@@ -523,6 +589,8 @@ class WeeklyScreen(OpsScreen):
         )
 
     def action_edit_kpis(self) -> None:
+        if not self.editable():
+            return
         repo = self.session.repo
         current = repo.kpis(self.week)
         names = [name for name in Kpis.model_fields if name != "week"]
@@ -551,6 +619,97 @@ class WeeklyScreen(OpsScreen):
         self.app.push_screen(
             ModelForm(f"KPIs of {self.week}", Kpis, fields, values, {"week": self.week}), done
         )
+
+    # -- the snapshot: freeze, unfreeze, changes, export ---------------------------------------
+
+    def _snapshots(self) -> tuple[SnapshotData, SnapshotData | None]:
+        session = self.session
+        as_of = snapshot_date(self.week, session.today)
+        targets, health = session.config.targets, session.config.health
+        return review_snapshots(session.repo, self.week, as_of, targets, health)
+
+    @work(thread=True, exclusive=True, group="weekly-changes", exit_on_error=False)
+    def load_changes(self) -> None:
+        snapshot, previous = self._snapshots()
+        lines = changes_lines(snapshot, previous)
+        self.app.call_from_thread(
+            self.query_one("#changes-view", Static).update, Content("\n").join(lines)
+        )
+
+    def action_freeze(self) -> None:
+        session = self.session
+        week = self.week
+
+        def freeze(replace: bool) -> None:
+            try:
+                freeze_week(
+                    session.repo,
+                    week,
+                    today=snapshot_date(week, session.today),
+                    now=session.now(),
+                    targets=session.config.targets,
+                    health=session.config.health,
+                    replace=replace,
+                )
+            except Exception as error:
+                self.notify(f"Not frozen: {error}", severity="error")
+                return
+            self.notify(f"{week} frozen: its figures are stored as this week's snapshot")
+            self.ops.data_changed()
+            self.load()
+
+        if not self.frozen:
+            freeze(False)
+            return
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                freeze(True)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"{week} is already frozen. Refreeze it? The stored snapshot is replaced by "
+                "today's figures.",
+                "Refreeze",
+            ),
+            confirmed,
+        )
+
+    def action_unfreeze(self) -> None:
+        if not self.frozen:
+            self.notify(f"{self.week} is not frozen")
+            return
+        repo = self.session.repo
+        week = self.week
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                unfreeze_week(repo, week)
+                self.notify(f"{week} unfrozen: editable again")
+                self.ops.data_changed()
+                self.load()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Unfreeze {week}? Its stored snapshot is deleted and the week becomes "
+                "editable; next week's trends then compare with the week before.",
+                "Unfreeze",
+            ),
+            confirmed,
+        )
+
+    def action_export(self) -> None:
+        snapshot, previous = self._snapshots()
+
+        def render(redact: bool) -> str:
+            return render_week(snapshot, previous, redact=redact)
+
+        def written(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Wrote {path}")
+
+        default = Path.cwd() / f"opstui-{self.week}.md"
+        self.app.push_screen(ExportPreview(self.week, render, default), written)
 
     # -- jumps --------------------------------------------------------------------------------
 

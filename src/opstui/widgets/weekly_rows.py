@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from textual.content import Content
 
+from opstui.domain.diff import week_diff
 from opstui.domain.enums import ActionPriority, ActionStatus, DecisionKind
 from opstui.domain.escalations import Escalation
 from opstui.domain.models import ActionItem, Decision, Kpis
@@ -20,6 +21,7 @@ from opstui.domain.review import (
     follow_up_date,
     is_overdue,
 )
+from opstui.domain.snapshot import SnapshotData
 from opstui.domain.text import clean_line
 from opstui.widgets.virtual_table import Column, Row, text_cell
 
@@ -256,6 +258,53 @@ def escalation_rows(escalations: Sequence[Escalation], mask: bool = False) -> li
             )
         )
     return rows
+
+
+def changes_lines(snapshot: SnapshotData, previous: SnapshotData | None) -> list[Content]:
+    """What changed since the previous snapshot, as plain lines (the export's wording)."""
+    diff = week_diff(snapshot, previous)
+    lines: list[Content] = []
+    if diff.previous_week is None:
+        lines.append(Content.styled("No earlier snapshot: nothing to compare with.", "dim"))
+    else:
+        lines.append(Content.styled(f"Changes since {diff.previous_week}", "bold"))
+    for change in diff.projects:
+        before, after = change.before, change.after
+        parts = []
+        if before.status is not after.status:
+            parts.append(f"{before.status.value} → {after.status.value}")
+        if before.phase is not after.phase:
+            parts.append(f"{before.phase.value} → {after.phase.value}")
+        if (after.slip_days or 0) > (before.slip_days or 0):
+            parts.append(f"slip {before.slip_days or 0} → {after.slip_days} days")
+        lines.append(Content(f"  Project {clean_line(after.name)}: {', '.join(parts)}"))
+    for movement in diff.bug_movements:
+        lines.append(
+            Content(
+                f"  Bugs {clean_line(movement.company)}: P0 {movement.p0_before} → "
+                f"{movement.p0_after}, P1 {movement.p1_before} → {movement.p1_after}"
+            )
+        )
+    for band in diff.band_changes:
+        lines.append(
+            Content(
+                f"  Customer {clean_line(band.after.name)}: {band.before.band.value} → "
+                f"{band.after.band.value} (health {band.before.health} → {band.after.health})"
+            )
+        )
+    for escalation in diff.new_escalations:
+        lines.append(Content(f"  New escalation: {clean_line(escalation.title)}"))
+    for escalation in diff.cleared_escalations:
+        lines.append(Content(f"  Cleared escalation: {clean_line(escalation.title)}"))
+    for decision in diff.decisions_made:
+        lines.append(Content(f"  Decided: {clean_line(decision.what)}"))
+    for item in diff.actions_closed:
+        lines.append(Content(f"  Action closed: {clean_line(item.what)}"))
+    for item in diff.actions_overdue:
+        lines.append(Content(f"  Action overdue: {clean_line(item.what)}"))
+    if len(lines) == 1:
+        lines.append(Content.styled("  Nothing changed.", "dim"))
+    return lines
 
 
 def _money(value: float | None) -> str:

@@ -1,0 +1,129 @@
+"""Freezing a review week: its snapshot stored, and the week read-only until unfrozen.
+
+A frozen week's snapshot is what its export shows and what the next week's trends and diff
+compare against, so it must not drift: the UI calls `ensure_week_editable` before writing
+any of that week's review data, and refreezing takes `replace=True`, on purpose.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import ValidationError
+
+from opstui.data.figures import week_snapshot
+from opstui.data.repository import Repository
+from opstui.domain.settings import BugTargets, HealthModel
+from opstui.domain.snapshot import SnapshotData
+from opstui.domain.weeks import week_days
+
+
+class AlreadyFrozenError(Exception):
+    """Freezing a week that already has a snapshot, without asking to replace it."""
+
+    def __init__(self, week: str, frozen_at: datetime | None) -> None:
+        when = "" if frozen_at is None else f" (on {frozen_at:%Y-%m-%d %H:%M})"
+        super().__init__(f"{week} is already frozen{when}")
+        self.week = week
+        self.frozen_at = frozen_at
+
+
+class WeekFrozenError(Exception):
+    """Changing review data of a frozen week (one-line message for the user)."""
+
+
+class SnapshotDamagedError(Exception):
+    """A stored snapshot does not validate (edited outside opstui); one-line message."""
+
+
+def snapshot_date(week: str, today: date) -> date:
+    """The day a live (not frozen) snapshot of `week` is computed as of, given `today`.
+
+    Today, but never after the week's Sunday: for a past week the figures that depend on
+    the day (resolution window, ages, overdue items, renewal proximity) are taken at its
+    end; everything else is the workspace as it stands. A week to come uses today.
+    """
+    return min(today, week_days(week)[1])
+
+
+def stored_snapshot(repo: Repository, week: str) -> SnapshotData | None:
+    """`week`'s frozen snapshot, or None when the week is not frozen.
+
+    Raises `SnapshotDamagedError` when what is stored does not validate.
+    """
+    text = repo.snapshot_json(week)
+    if text is None:
+        return None
+    try:
+        return SnapshotData.model_validate_json(text)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "data"
+        raise SnapshotDamagedError(
+            f"the snapshot of {week} is damaged ({where}: {first['msg']})"
+        ) from None
+
+
+def is_frozen(repo: Repository, week: str) -> bool:
+    """Whether `week` has a stored snapshot."""
+    return repo.snapshot_frozen_at(week) is not None
+
+
+def ensure_week_editable(repo: Repository, week: str) -> None:
+    """Raise `WeekFrozenError` when `week` is frozen; call before writing its review data."""
+    frozen_at = repo.snapshot_frozen_at(week)
+    if frozen_at is not None:
+        raise WeekFrozenError(
+            f"{week} was frozen on {frozen_at:%Y-%m-%d %H:%M} and is read-only; "
+            "unfreeze it to change it"
+        )
+
+
+def freeze_week(
+    repo: Repository,
+    week: str,
+    *,
+    today: date,
+    now: datetime,
+    targets: BugTargets,
+    health: HealthModel,
+    replace: bool = False,
+) -> SnapshotData:
+    """Compute every figure of `week` as of `today` and store it as the week's snapshot.
+
+    `now` is recorded as the freezing time (it is not part of the figures, so an export
+    stays the same bytes). Raises `AlreadyFrozenError` when the week is frozen and
+    `replace` is False; nothing is written then. The snapshot is validated by its model
+    and stored in one transaction.
+    """
+    if not replace and is_frozen(repo, week):
+        raise AlreadyFrozenError(week, repo.snapshot_frozen_at(week))
+    snapshot = week_snapshot(repo, week, today, targets, health)
+    data = snapshot.model_dump(mode="json")
+    # What is stored is exactly what loads back: validated once more from its JSON form.
+    SnapshotData.model_validate(data)
+    if not repo.freeze_snapshot(week, snapshot.version, now, data, replace=replace):
+        # Frozen by someone else between the check and the write.
+        raise AlreadyFrozenError(week, repo.snapshot_frozen_at(week))
+    return snapshot
+
+
+def unfreeze_week(repo: Repository, week: str) -> bool:
+    """Remove `week`'s snapshot, making it editable again; False when it was not frozen."""
+    return repo.delete_snapshot(week)
+
+
+def review_snapshots(
+    repo: Repository, week: str, as_of: date, targets: BugTargets, health: HealthModel
+) -> tuple[SnapshotData, SnapshotData | None]:
+    """`week`'s snapshot and the one before it, as an export or a preview shows them.
+
+    A frozen week gives its stored snapshot; any other week is computed live as of
+    `as_of` (callers without a day of their own pass `snapshot_date(week, today)`). The
+    previous one is the newest snapshot frozen before `week`.
+    """
+    snapshot = stored_snapshot(repo, week)
+    if snapshot is None:
+        snapshot = week_snapshot(repo, week, as_of, targets, health)
+    earlier = [frozen for frozen in repo.snapshot_weeks() if frozen < week]
+    return snapshot, stored_snapshot(repo, earlier[-1]) if earlier else None

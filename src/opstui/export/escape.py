@@ -1,0 +1,83 @@
+"""Text from the workspace as literal text in GitHub-flavoured Markdown.
+
+Data never becomes Markdown or HTML. Every character that could start emphasis, code, a
+link, a table cell or raw HTML is escaped (backslash escapes GFM honours, or entities for
+`<`, `>` and `&`); line breaks become spaces, so text stays inside its table cell or list
+item; and text placed at the start of a line cannot open a heading, list, blockquote,
+code fence, thematic break or table. Headings, lists and tables are only ever the
+exporter's own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from opstui.domain.text import clean_text
+
+_ESCAPES = str.maketrans(
+    {
+        "\\": "\\\\",
+        "`": "\\`",
+        "*": "\\*",
+        "_": "\\_",
+        "~": "\\~",
+        "[": "\\[",
+        "]": "\\]",
+        "|": "\\|",
+        # GitHub renders $…$ as maths; a dollar from the data is only ever a dollar.
+        "$": "\\$",
+        # Entities, not backslashes: no raw HTML (or autolink) can ever be opened.
+        "<": "&lt;",
+        ">": "&gt;",
+        "&": "&amp;",
+    }
+)
+# Line breaks of every kind, tabs and runs of spaces become one space.
+_BREAKS = re.compile("[\\s\u2028\u2029]+")
+# A `#` opens a heading at a line's start and closes one after a space ("Fix #"); "C#"
+# and "a#b" are plain text and stay readable.
+_HASH = re.compile(r"(^|\s)#")
+# What opens a block at the start of a line once `#`, `>` and fences are escaped: list
+# bullets, setext/thematic-break characters, an ordered-list number ("1." or "1)").
+_LEADING_MARKER = re.compile(r"^(?:[-+=]|\d{1,9}(?=[.)]))")
+
+
+def inline(text: str) -> str:
+    """`text` as one line of literal Markdown, safe anywhere, including a line's start."""
+    flat = _BREAKS.sub(" ", clean_text(text)).strip()
+    escaped = _HASH.sub(r"\1\\#", flat.translate(_ESCAPES))
+    marker = _LEADING_MARKER.match(escaped)
+    if marker is None:
+        return escaped
+    if marker.group().isdigit():
+        # "1. x" → "1\. x": the number stays, the list does not start.
+        end = marker.end()
+        return f"{escaped[:end]}\\{escaped[end:]}"
+    return f"\\{escaped}"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GFM table. Cells must already be Markdown (see `inline`); every row must have as
+    many cells as there are headers, so no row can shift the columns."""
+    width = len(headers)
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("-" * (len(header) + 2) for header in headers) + "|",
+    ]
+    for row in rows:
+        if len(row) != width:
+            raise ValueError(f"a table row has {len(row)} cells for {width} columns")
+        # An empty cell reads as a gap, not as a missing column, in the source.
+        lines.append("| " + " | ".join(cell or " " for cell in row) + " |")
+    return "\n".join(lines)
+
+
+def heading(level: int, text: str) -> str:
+    """A heading of the exporter's own, with `text` (data or not) escaped."""
+    return f"{'#' * level} {inline(text)}"
+
+
+def bullets(items: Sequence[str]) -> str:
+    """A bullet list of already-escaped items, one line each."""
+    return "\n".join(f"- {item}" for item in items)
