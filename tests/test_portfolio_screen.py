@@ -321,3 +321,14 @@ async def test_markup_in_project_names_is_shown_literally(demo_repo: Repository)
         await pilot.click(screen.table, offset=(2, screen.table.cursor + 1))
         await pilot.pause()
         assert app.is_running
+
+
+async def test_the_on_track_count_shows_its_change_since_last_week(
+    demo_repo: Repository,
+) -> None:
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        summary = str(app.screen.query_one("#summary", Static).render())
+        # Multi-State Payroll was on track in the 2026-W27 snapshot.
+        assert "On track 11/16 ↓1 vs 2026-W27" in summary

@@ -7,7 +7,7 @@ Everything from the workspace is shown as text (`text_cell`, `Content`), never a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -29,11 +29,12 @@ from opstui.widgets.customer_cells import (
     status_cell,
     tickets_cell,
 )
+from opstui.widgets.trend import delta
 from opstui.widgets.virtual_table import Column, Row, text_cell
 
 HEALTH_COLUMNS = (
     Column("flag", "⚑", 1),
-    Column("name", "Customer", 20),
+    Column("name", "Customer", 20, min_width=14),
     Column("company", "Company", 9),
     Column("arr", "ARR", 6, align="right"),
     Column("nps", "NPS (n)", 9, align="right"),
@@ -41,8 +42,8 @@ HEALTH_COLUMNS = (
     Column("features", "Feat.", 5, align="right"),
     Column("tickets", "Tickets", 7),
     Column("churn", "Churn", 6),
-    Column("health", "Health", 12),
-    Column("csm", "CSM", 12),
+    Column("health", "Health", 16),
+    Column("csm", "CSM", 12, min_width=8),
     Column("renewal", "Renewal", 10),
 )
 BOARD_COLUMNS = (
@@ -68,6 +69,11 @@ class CustomersData:
     overall_nps: float | None
     responses: int
     model: HealthModel
+    previous_week: str | None = None
+    """The snapshot the trends compare with."""
+    previous_nps: float | None = None
+    previous_health: dict[str, int] = field(default_factory=dict)
+    """Health scores in the previous snapshot, by customer name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +110,7 @@ def health_row(row: CustomerHealth, data: CustomersData) -> Row:
             Content(features),
             tickets_cell(customer),
             churn_cell(customer.churn_risk),
-            health_cell(row.health),
+            health_cell(row.health, data.previous_health.get(row.customer.name)),
             text_cell(data.people.get(customer.csm_id or -1, "")),
             Content("" if customer.renewal_date is None else customer.renewal_date.isoformat()),
         ),
@@ -161,7 +167,9 @@ def health_summary(data: CustomersData) -> Content:
     parts: list[Content | str | tuple[str, str]] = [
         (f"{len(data.rows)} customers", "bold"),
         f"  ARR {money(sum(row.customer.arr for row in data.rows))}",
-        f"  NPS {nps_text(data.overall_nps, data.responses)}  ",
+        f"  NPS {nps_text(data.overall_nps, data.responses)} ",
+        delta(data.overall_nps, data.previous_nps),
+        (f" vs {data.previous_week}  " if data.previous_week else "  ", "dim"),
     ]
     for band, count in bands.items():
         parts += [(f"● {band.value} {count}", BAND_STYLES[band]), "  "]

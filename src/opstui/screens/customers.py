@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input, Static
 
-from opstui.data.figures import CustomerHealth, customer_health, ranked_requests
+from opstui.data.figures import CustomerHealth, customer_health, previous_snapshot, ranked_requests
 from opstui.domain.customers import nps
 from opstui.domain.enums import RequestStatus
 from opstui.domain.text import clean_line
@@ -191,6 +191,11 @@ class CustomersScreen(OpsScreen):
             responses=len(every_score),
             model=session.config.health,
         )
+        previous = previous_snapshot(repo, session.week)
+        if previous is not None:
+            data.previous_week = previous.week
+            data.previous_nps = previous.nps
+            data.previous_health = {c.name: c.health for c in previous.customers}
         self.app.call_from_thread(self._loaded, data, keep)
 
     def _loaded(self, data: CustomersData, keep: str | None) -> None:

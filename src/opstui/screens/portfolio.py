@@ -13,14 +13,17 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
+from opstui.data.figures import previous_snapshot
 from opstui.domain.enums import Phase, ProjectStatus, RiskLevel
 from opstui.domain.models import Company, Person, PhaseChange, Project
 from opstui.domain.portfolio import PortfolioSummary, portfolio_summary, slip_days
+from opstui.domain.snapshot import SnapshotData
 from opstui.domain.text import clean_line
 from opstui.modals.confirm import ConfirmDialog
 from opstui.modals.project_form import ProjectForm
 from opstui.screens.base import OpsScreen
 from opstui.widgets.header import WorkspaceHeader
+from opstui.widgets.trend import delta
 from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable, text_cell
 
 STATUS_STYLES = {
@@ -75,6 +78,8 @@ class PortfolioData:
     people: dict[int, str]
     company_list: list[Company]
     people_list: list[Person]
+    previous: SnapshotData | None = None
+    """The last frozen week before this one, for the on-track trend."""
 
 
 class PortfolioScreen(OpsScreen):
@@ -219,6 +224,7 @@ class PortfolioScreen(OpsScreen):
             people={p.id: p.name for p in people if p.id is not None},
             company_list=companies,
             people_list=people,
+            previous=previous_snapshot(repo, self.session.week),
         )
         self.app.call_from_thread(self._loaded, data, keep)
 
@@ -239,7 +245,7 @@ class PortfolioScreen(OpsScreen):
         if self.data is None:
             return
         summary = portfolio_summary(self.data.projects, self.data.history, self.session.today)
-        self.query_one("#summary", Static).update(summary_content(summary))
+        self.query_one("#summary", Static).update(summary_content(summary, self.data.previous))
 
     def _row(self, project: Project) -> Row:
         assert project.id is not None and self.data is not None
@@ -524,12 +530,19 @@ class PortfolioScreen(OpsScreen):
         self.app.push_screen(ConfirmDialog(question, "Delete"), confirmed)
 
 
-def summary_content(summary: PortfolioSummary) -> Content:
-    """The strip above the table: on track, per phase, weeks per phase, slipping."""
+def summary_content(summary: PortfolioSummary, previous: SnapshotData | None = None) -> Content:
+    """The strip above the table: on track (with its change since the last snapshot), per
+    phase, weeks per phase, slipping."""
     parts: list[Content | str] = [
         Content.styled(f"On track {summary.on_track}/{summary.total}", "bold $success"),
-        "   ",
     ]
+    if previous is not None:
+        parts += [
+            " ",
+            delta(summary.on_track, previous.on_track),
+            Content.styled(f" vs {previous.week}", "dim"),
+        ]
+    parts.append("   ")
     for phase in Phase:
         weeks = summary.avg_weeks_per_phase[phase]
         parts.append(Content.styled(f"{phase.value} {summary.by_phase[phase]}", "bold"))

@@ -10,6 +10,7 @@ from textual.content import Content
 from opstui.domain.customers import Health, RankedRequest
 from opstui.domain.enums import ChurnRisk, FeedbackKind, HealthBand, RequestStatus
 from opstui.domain.models import Customer
+from opstui.widgets.trend import delta
 
 BAND_STYLES = {
     HealthBand.RED: "bold $error",
@@ -59,9 +60,13 @@ def nps_value(value: float) -> str:
     return f"{value:+g}" if value else "0"
 
 
-def health_cell(health: Health) -> Content:
-    """The score with its band as colour and word: " 62 ● Yellow"."""
-    return Content.styled(f"{health.score:>3} ● {health.band.value}", BAND_STYLES[health.band])
+def health_cell(health: Health, previous: int | None = None) -> Content:
+    """The score with its band as colour and word, and the change since the last snapshot:
+    " 28 ● Red ↓36"."""
+    cell = Content.styled(f"{health.score:>3} ● {health.band.value}", BAND_STYLES[health.band])
+    change = delta(health.score, previous)
+    # Only a real change is shown: an unchanged score needs no mark in a dense table.
+    return Content.assemble(cell, " ", change) if change.plain not in ("", "→") else cell
 
 
 def tickets_cell(customer: Customer) -> Content:
