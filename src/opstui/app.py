@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from opstui.commands import ActionCommands, JumpCommands
@@ -20,12 +21,32 @@ from opstui.modals.error import ErrorDialog
 from opstui.modals.goto import GotoPrompt
 from opstui.modals.help import HelpScreen, help_groups
 from opstui.screens.base import OpsScreen
-from opstui.screens.bugs import BugsScreen
-from opstui.screens.customers import CustomersScreen
-from opstui.screens.portfolio import PortfolioScreen
-from opstui.screens.weekly import WeeklyScreen
 from opstui.session import Session
 from opstui.themes import THEMES
+
+
+def _portfolio_screen() -> Screen[Any]:
+    from opstui.screens.portfolio import PortfolioScreen
+
+    return PortfolioScreen()
+
+
+def _bugs_screen() -> Screen[Any]:
+    from opstui.screens.bugs import BugsScreen
+
+    return BugsScreen()
+
+
+def _customers_screen() -> Screen[Any]:
+    from opstui.screens.customers import CustomersScreen
+
+    return CustomersScreen()
+
+
+def _weekly_screen() -> Screen[Any]:
+    from opstui.screens.weekly import WeeklyScreen
+
+    return WeeklyScreen()
 
 
 class OpsApp(App[int]):
@@ -33,12 +54,13 @@ class OpsApp(App[int]):
 
     TITLE = "opstui"
     CSS_PATH = "styles/app.tcss"
-    MODES: ClassVar[dict[str, type[OpsScreen]]] = {  # type: ignore[assignment]
-        "portfolio": PortfolioScreen,
-        "bugs": BugsScreen,
-        "customers": CustomersScreen,
-        "weekly": WeeklyScreen,
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "portfolio": lambda: _portfolio_screen(),
+        "bugs": lambda: _bugs_screen(),
+        "customers": lambda: _customers_screen(),
+        "weekly": lambda: _weekly_screen(),
     }
+    """Each screen is imported when first shown: start-up pays only for the first one."""
     COMMANDS = App.COMMANDS | {ActionCommands, JumpCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave opstui"),
