@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, ClassVar
@@ -88,6 +89,7 @@ class OpsApp(App[int]):
         """Whether theme changes are written to the config file (off in tests)."""
         self.escalation_count: int | None = None
         self._showing_error = False
+        self._started_up = False
         super().__init__()
         for theme in THEMES:
             self.register_theme(theme)
@@ -102,8 +104,18 @@ class OpsApp(App[int]):
         except Exception:
             self.notify(f"Unknown theme {self.session.config.theme!r}", severity="warning")
         self.set_keymap(self.session.config.keymap)
-        self.count_escalations()
         self.switch_mode(self.initial_mode)
+
+    def screen_ready(self) -> None:
+        """A screen shows its data. After the first one, the rest of start-up runs."""
+        if self._started_up:
+            return
+        self._started_up = True
+        # The escalation count waits for the first screen, so the two do not compete.
+        self.count_escalations()
+        # What exists now lives as long as the app: keep it out of every future collection,
+        # so a keystroke never waits for a full pass over it.
+        gc.freeze()
 
     def watch_theme(self, theme: str) -> None:
         if not self.screen_stack or theme == self.session.config.theme:
@@ -189,6 +201,8 @@ class OpsApp(App[int]):
 
         def closed(_: None) -> None:
             self._showing_error = False
+
+        self._started_up = False
 
         self.push_screen(
             ErrorDialog("Something went wrong", f"{type(error).__name__}: {error}"), closed

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from opstui.data.repository import Repository
 from opstui.domain.bugs import BugMatrix, bug_matrix
@@ -54,6 +55,39 @@ def previous_snapshot(repo: Repository, week: str) -> SnapshotData | None:
         return None
     text = repo.snapshot_json(earlier[-1])
     return None if text is None else SnapshotData.model_validate_json(text)
+
+
+def previous_frozen_week(repo: Repository, week: str) -> str | None:
+    """The newest frozen week before `week`."""
+    earlier = [frozen for frozen in repo.snapshot_weeks() if frozen < week]
+    return earlier[-1] if earlier else None
+
+
+def previous_figure(repo: Repository, week: str, key: str) -> tuple[str, Any] | None:
+    """One top-level figure of the previous snapshot (its week, the value), read without
+    loading the whole snapshot: trends need a number or two, not 7,000 rows."""
+    previous = previous_frozen_week(repo, week)
+    if previous is None:
+        return None
+    return previous, repo.snapshot_part(previous, key)
+
+
+def previous_rates(repo: Repository, week: str) -> dict[str, float | None] | None:
+    """Resolution rate by company (and "Total") in the previous snapshot."""
+    found = previous_figure(repo, week, "bugs")
+    if found is None or not isinstance(found[1], list):
+        return None
+    return {
+        str(row.get("company")): row.get("resolution_rate")
+        for row in found[1]
+        if isinstance(row, dict)
+    }
+
+
+def week_bug_matrix(repo: Repository, today: date, targets: BugTargets, week: str) -> BugMatrix:
+    """The matrix the screens show: as of `today`, trends against the last frozen week."""
+    counts = repo.company_bug_counts(today, targets.resolution_window_days)
+    return bug_matrix(counts, targets, previous_rates(repo, week))
 
 
 def current_bug_matrix(
@@ -113,11 +147,15 @@ def current_escalations(
     projects: Sequence[Project] | None = None,
     customers: Sequence[Customer] | None = None,
 ) -> tuple[Escalation, ...]:
-    """Everything escalated today; `projects` and `customers` save loading them again."""
+    """Everything escalated today; `projects` and `customers` save loading them again.
+
+    Without them only the candidates are read (projects behind their baseline, customers
+    flagged): the rules themselves stay in `domain.escalations`.
+    """
     return escalations(
         repo.escalation_bugs(),
-        repo.projects() if projects is None else projects,
-        repo.customers() if customers is None else customers,
+        repo.slipped_projects() if projects is None else projects,
+        repo.escalated_customers() if customers is None else customers,
         today,
     )
 

@@ -555,6 +555,28 @@ class Repository:
     def save_meeting_note(self, week: str, section: str, text: str) -> None:
         self.upsert(MeetingNote(week=week, section=section, text=text))
 
+    # -- escalation candidates and snapshot parts -----------------------------------------
+
+    def slipped_projects(self) -> list[Project]:
+        """Projects whose completion date is later than their baseline (slip candidates)."""
+        return self._models(
+            Project,
+            "SELECT * FROM projects WHERE completion_date > baseline_completion ORDER BY name",
+        )
+
+    def escalated_customers(self) -> list[Customer]:
+        return self._models(Customer, "SELECT * FROM customers WHERE escalated ORDER BY name")
+
+    def snapshot_part(self, week: str, key: str) -> Any:
+        """One top-level part of a week's stored snapshot, parsed by SQLite's JSON functions."""
+        row = self.db.execute(
+            "SELECT json_extract(data, '$.' || ?) FROM snapshots WHERE week = ?", [key, week]
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        value = row[0]
+        return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
+
     # -- triage ---------------------------------------------------------------------------
 
     def bug_list_count(self, query: BugQuery, today: date) -> int:

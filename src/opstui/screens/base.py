@@ -64,6 +64,7 @@ class OpsScreen(Screen[None]):
 
     def apply_pending_entity(self) -> None:
         """Screens call this once their data is on screen."""
+        self.ops.screen_ready()
         if self.pending_entity is not None:
             entity_id, self.pending_entity = self.pending_entity, None
             self.select_entity(entity_id)

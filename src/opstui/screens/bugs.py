@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
 from opstui.data.bug_queries import BugQuery
-from opstui.data.figures import current_bug_matrix, previous_snapshot
+from opstui.data.figures import week_bug_matrix
 from opstui.domain.bugs import BugMatrix
 from opstui.domain.enums import BugStatus, PlaybookStep, Priority
 from opstui.domain.models import Bug, SavedFilter
@@ -192,8 +192,7 @@ class BugsScreen(OpsScreen):
     @work(thread=True, exclusive=True, group="bugs-matrix", exit_on_error=False)
     def load_matrix(self) -> None:
         session = self.session
-        previous = previous_snapshot(session.repo, session.week)
-        matrix = current_bug_matrix(session.repo, session.today, session.config.targets, previous)
+        matrix = week_bug_matrix(session.repo, session.today, session.config.targets, session.week)
         self.app.call_from_thread(self._show_matrix, matrix)
 
     def _show_matrix(self, matrix: BugMatrix) -> None:
@@ -329,8 +328,9 @@ class BugsScreen(OpsScreen):
         self.show_list(keep_index=True)
         if self.view == "all" and advance:
             self.table.move_cursor(index + 1)
-        self.ops.data_changed()
-        self.load_matrix()
+        # After the next bug is drawn: the recounts must not delay it.
+        self.call_after_refresh(self.ops.data_changed)
+        self.call_after_refresh(self.load_matrix)
 
     def _ask_for_analysis(self, before: Sequence[Bug], after: Sequence[Bug]) -> None:
         """A bug that became P0/P1 needs its analysis: asked without stopping the triage."""

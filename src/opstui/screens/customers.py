@@ -40,7 +40,7 @@ from opstui.screens.customer_views import (
     health_summary,
 )
 from opstui.widgets.header import WorkspaceHeader
-from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable
+from opstui.widgets.virtual_table import Column, LazyRows, Row, VirtualTable
 
 View = Literal["health", "board"]
 COLUMNS: dict[View, tuple[Column, ...]] = {"health": HEALTH_COLUMNS, "board": BOARD_COLUMNS}
@@ -225,8 +225,7 @@ class CustomersScreen(OpsScreen):
         shown = []
         for row in data.rows:
             key = f"customer:{row.customer.id}"
-            if key not in self._rows:
-                self._rows[key] = health_row(row, data)
+            if key not in self._haystacks:
                 self._haystacks[key] = health_haystack(row, data)
             if all(word in self._haystacks[key] for word in words):
                 shown.append(row)
@@ -241,8 +240,7 @@ class CustomersScreen(OpsScreen):
         shown = []
         for item in board_items(self.data.ranked):
             key = f"request:{item.ranked.request.id}"
-            if key not in self._rows:
-                self._rows[key] = board_row(item)
+            if key not in self._haystacks:
                 self._haystacks[key] = board_haystack(item)
             if all(word in self._haystacks[key] for word in words):
                 shown.append(item)
@@ -252,14 +250,34 @@ class CustomersScreen(OpsScreen):
         data = self.data
         if data is None:
             return
+        # Rows are built when drawn (and kept): 5,000 customers cost the ones on screen.
+        source: LazyRows[CustomerHealth] | LazyRows[BoardItem]
         if self.view == "health":
-            keys = [f"customer:{row.customer.id}" for row in self.visible_customers()]
+            customers = self.visible_customers()
+            keys = [f"customer:{row.customer.id}" for row in customers]
             self.query_one("#summary", Static).update(health_summary(data))
+
+            def customer_row(row: CustomerHealth) -> Row:
+                key = f"customer:{row.customer.id}"
+                if key not in self._rows:
+                    self._rows[key] = health_row(row, data)
+                return self._rows[key]
+
+            source = LazyRows(customers, keys, customer_row)
         else:
-            keys = [f"request:{item.ranked.request.id}" for item in self.visible_requests()]
+            requests = self.visible_requests()
+            keys = [f"request:{item.ranked.request.id}" for item in requests]
             self.query_one("#summary", Static).update(board_summary(data))
+
+            def request_row(item: BoardItem) -> Row:
+                key = f"request:{item.ranked.request.id}"
+                if key not in self._rows:
+                    self._rows[key] = board_row(item)
+                return self._rows[key]
+
+            source = LazyRows(requests, keys, request_row)
         table = self.table
-        table.set_source(ListSource([self._rows[key] for key in keys]), keep or table.current_key)
+        table.set_source(source, keep or table.current_key)
 
     def select_entity(self, entity_id: int) -> None:
         if self.view != "health":

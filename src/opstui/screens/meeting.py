@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
-from opstui.data.figures import current_bug_matrix, current_escalations, previous_snapshot
+from opstui.data.figures import current_escalations, week_bug_matrix
 from opstui.domain.enums import OPEN_BUG_STATUSES, DecisionCategory, Phase, Priority
 from opstui.domain.models import Bug, Project
 from opstui.domain.portfolio import portfolio_summary, sort_projects_by_phase
@@ -322,8 +322,7 @@ class MeetingScreen(Screen[None]):
     def _quality(self) -> Content:
         session = self.ops.session
         repo = session.repo
-        previous = previous_snapshot(repo, self.week)
-        matrix = current_bug_matrix(repo, session.today, session.config.targets, previous)
+        matrix = week_bug_matrix(repo, session.today, session.config.targets, self.week)
         lines = [
             Content.styled("Bug status by company", "bold"),
             matrix_content(matrix),

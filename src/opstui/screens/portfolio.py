@@ -13,18 +13,18 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
-from opstui.data.figures import previous_snapshot
+from opstui.data.figures import previous_figure
+from opstui.data.repository import Repository
 from opstui.domain.enums import Phase, ProjectStatus, RiskLevel
 from opstui.domain.models import Company, Person, PhaseChange, Project
 from opstui.domain.portfolio import PortfolioSummary, portfolio_summary, slip_days
-from opstui.domain.snapshot import SnapshotData
 from opstui.domain.text import clean_line
 from opstui.modals.confirm import ConfirmDialog
 from opstui.modals.project_form import ProjectForm
 from opstui.screens.base import OpsScreen
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.trend import delta
-from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable, text_cell
+from opstui.widgets.virtual_table import Column, LazyRows, Row, VirtualTable, text_cell
 
 STATUS_STYLES = {
     ProjectStatus.ON_TRACK: "$success",
@@ -48,6 +48,13 @@ COLUMNS = (
 )
 FLEX_COLUMNS = {"name": 18, "milestone": 18, "pm": 10, "completion": 6}
 """Columns that give up width on narrow terminals, with the least each keeps."""
+
+
+def _previous_on_track(repo: Repository, week: str) -> tuple[str, int] | None:
+    found = previous_figure(repo, week, "on_track")
+    if found is None or not isinstance(found[1], int):
+        return None
+    return found[0], found[1]
 
 
 def plural(count: int, word: str) -> str:
@@ -78,8 +85,8 @@ class PortfolioData:
     people: dict[int, str]
     company_list: list[Company]
     people_list: list[Person]
-    previous: SnapshotData | None = None
-    """The last frozen week before this one, for the on-track trend."""
+    previous_on_track: tuple[str, int] | None = None
+    """The last frozen week before this one and its on-track count, for the trend."""
 
 
 class PortfolioScreen(OpsScreen):
@@ -224,7 +231,7 @@ class PortfolioScreen(OpsScreen):
             people={p.id: p.name for p in people if p.id is not None},
             company_list=companies,
             people_list=people,
-            previous=previous_snapshot(repo, self.session.week),
+            previous_on_track=_previous_on_track(repo, self.session.week),
         )
         self.app.call_from_thread(self._loaded, data, keep)
 
@@ -245,7 +252,9 @@ class PortfolioScreen(OpsScreen):
         if self.data is None:
             return
         summary = portfolio_summary(self.data.projects, self.data.history, self.session.today)
-        self.query_one("#summary", Static).update(summary_content(summary, self.data.previous))
+        self.query_one("#summary", Static).update(
+            summary_content(summary, self.data.previous_on_track)
+        )
 
     def _row(self, project: Project) -> Row:
         assert project.id is not None and self.data is not None
@@ -332,7 +341,8 @@ class PortfolioScreen(OpsScreen):
                 groups.setdefault(self.data.companies.get(project.company_id, ""), []).append(
                     project
                 )
-        rows: list[Row] = []
+        items: list[Row | Project] = []
+        keys: list[str] = []
         for title, members in groups.items():
             if not members and self.filter_input.value:
                 continue
@@ -341,9 +351,16 @@ class PortfolioScreen(OpsScreen):
                 (f"▾ {clean_line(title)}", "bold"),
                 (f"  {plural(len(members), 'project')} · {on_track} on track", "dim"),
             )
-            rows.append(Row(key=f"group:{title}", cells=(heading,), group=True))
-            rows.extend(self._row(project) for project in members)
-        self.table.set_source(ListSource(rows), keep=keep or self.table.current_key)
+            items.append(Row(key=f"group:{title}", cells=(heading,), group=True))
+            keys.append(f"group:{title}")
+            items.extend(members)
+            keys.extend(f"project:{project.id}" for project in members)
+
+        def build(item: Row | Project) -> Row:
+            return item if isinstance(item, Row) else self._row(item)
+
+        # Rows are built when drawn: 2,000 projects cost the 35 on screen.
+        self.table.set_source(LazyRows(items, keys, build), keep=keep or self.table.current_key)
 
     @property
     def is_loaded(self) -> bool:
@@ -530,18 +547,15 @@ class PortfolioScreen(OpsScreen):
         self.app.push_screen(ConfirmDialog(question, "Delete"), confirmed)
 
 
-def summary_content(summary: PortfolioSummary, previous: SnapshotData | None = None) -> Content:
+def summary_content(summary: PortfolioSummary, previous: tuple[str, int] | None = None) -> Content:
     """The strip above the table: on track (with its change since the last snapshot), per
     phase, weeks per phase, slipping."""
     parts: list[Content | str] = [
         Content.styled(f"On track {summary.on_track}/{summary.total}", "bold $success"),
     ]
     if previous is not None:
-        parts += [
-            " ",
-            delta(summary.on_track, previous.on_track),
-            Content.styled(f" vs {previous.week}", "dim"),
-        ]
+        week, on_track = previous
+        parts += [" ", delta(summary.on_track, on_track), Content.styled(f" vs {week}", "dim")]
     parts.append("   ")
     for phase in Phase:
         weeks = summary.avg_weeks_per_phase[phase]

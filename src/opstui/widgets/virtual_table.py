@@ -8,9 +8,9 @@ thousands of rows. Here a `RowSource` hands out just the rows being drawn, so a 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import ClassVar, Literal, Protocol
+from typing import ClassVar, Generic, Literal, Protocol, TypeVar
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -23,6 +23,8 @@ from textual.strip import Strip
 from textual.visual import Visual
 
 from opstui.domain.text import clean_line
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,35 @@ class ListSource:
 
     def rows(self, start: int, stop: int) -> Sequence[Row]:
         return self.items[start:stop]
+
+
+class LazyRows(Generic[T]):
+    """Rows built only when drawn: the keys are known up front, cells are made on demand.
+
+    A table of thousands of items builds the few dozen rows on screen, not all of them.
+    """
+
+    def __init__(self, items: Sequence[T], keys: Sequence[str], build: Callable[[T], Row]):
+        self.items = items
+        self.keys = keys
+        self.build = build
+        self._built: dict[int, Row] = {}
+        self._index = {key: index for index, key in enumerate(keys)}
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def rows(self, start: int, stop: int) -> Sequence[Row]:
+        found = []
+        for index in range(max(0, start), min(stop, len(self.items))):
+            row = self._built.get(index)
+            if row is None:
+                row = self._built[index] = self.build(self.items[index])
+            found.append(row)
+        return found
+
+    def index_of(self, key: str) -> int | None:
+        return self._index.get(key)
 
 
 def text_cell(value: object, style: str = "") -> Content:
@@ -225,6 +256,10 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def index_of(self, key: str) -> int | None:
         """Index of the row with `key`, searching the source (lists: fast enough; SQL: paged)."""
+        lookup = getattr(self.source, "index_of", None)
+        if callable(lookup):
+            found = lookup(key)
+            return found if isinstance(found, int) else None
         total = len(self.source)
         step = 500
         for start in range(0, total, step):
@@ -279,10 +314,12 @@ class VirtualTable(ScrollView, can_focus=True):
     def _scroll_to_cursor(self) -> None:
         visible = max(1, self.scrollable_content_region.height - 1)
         top = int(self.scroll_offset.y)
+        # force: the new source may need scrolling the old one did not (a long list after a
+        # short one), and the scroll must not wait for the scrollbars to catch up.
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor >= top + visible:
-            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True, force=True)
 
     def move_cursor(self, index: int, direction: int = 1) -> None:
         self.cursor = self._settle(index, direction)

@@ -1,0 +1,41 @@
+"""The benchmark harness works: a tiny workspace goes through every measurement.
+
+Timings are not asserted (they belong to `python bench/run.py`, which is not part of the
+test run); only that each figure is measured and the table has its rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.report import BASELINES, FIGURES, machine, markdown
+from bench.run import Plan, run_benchmark
+from bench.workspaces import WorkspaceSize
+
+TINY = Plan(
+    sizes=(WorkspaceSize(bugs=200, projects=20, customers=20),),
+    repeats=1,
+    triage_steps=2,
+    rss_runs=1,
+    warmup=False,
+    quiet=0.1,
+    cache_bytecode=False,
+    portfolio_word="in",
+    bugs_word="ti",
+    mode="smoke",
+)
+
+
+def test_the_harness_measures_a_tiny_workspace_and_prints_every_row(tmp_path: Path) -> None:
+    messages: list[str] = []
+    results = run_benchmark(TINY, cache=tmp_path / "cache", progress=messages.append)
+
+    table = markdown(results, machine())
+
+    assert "| Figure (median) | 200 bugs |" in table
+    for figure in (*FIGURES, *BASELINES):
+        row = next(line for line in table.splitlines() if line.startswith(f"| {figure.label} |"))
+        assert "—" not in row, f"{figure.key} was not measured: {row}"
+    assert "Machine: CPU" in table
+    assert any(message.startswith("generated 200 bugs") for message in messages)
+    assert list((tmp_path / "cache").glob("workspace-b200-p20-c20-*.db"))
