@@ -43,6 +43,13 @@ FIGURES = (
     Figure("portfolio_filter", "Filter keystroke → frame, portfolio (2,000 projects)", "ms", 100),
     Figure("triage", "Triage `3` → frame with the next bug", "ms", 50),
     Figure("export", "`opstui export` whole process", "ms", 300),
+    Figure(
+        "export_demo",
+        "`opstui export` whole process, `opstui sample --bugs N` (the demo's 16 projects, "
+        "16 customers)",
+        "ms",
+        300,
+    ),
     Figure("rss_bugs", "Peak RSS, bugs screen open (matrix and count loaded)", "MB", 150),
     Figure("rss_all", "Peak RSS, whole app: portfolio, then bugs, customers, weekly", "MB", 150),
 )

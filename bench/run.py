@@ -37,6 +37,9 @@ ROOT = BENCH.parent
 MINIMAL_APP = BENCH / "minimal_app.py"
 PROJECTS = 2_000
 CUSTOMERS = 5_000
+DEMO_PROJECTS = 16
+DEMO_CUSTOMERS = 16
+"""What `opstui sample --bugs N` makes besides the bugs: the demo's projects and customers."""
 
 Progress = Callable[[str], None]
 
@@ -180,7 +183,12 @@ def measure_in_process(
 
 
 def measure_processes(
-    plan: Plan, workspaces: dict[int, Path], results: Results, env: dict[str, str], cwd: Path
+    plan: Plan,
+    workspaces: dict[int, Path],
+    results: Results,
+    env: dict[str, str],
+    cwd: Path,
+    demo_workspaces: dict[int, Path] | None = None,
 ) -> None:
     """`opstui export` at each size, next to `python -c pass` and `opstui --version`."""
     runs: list[tuple[str, int, list[str]]] = []
@@ -191,6 +199,8 @@ def measure_processes(
     else:
         for bugs, path in sorted(workspaces.items()):
             runs.append(("export", bugs, processes.export_argv(path)))
+        for bugs, path in sorted((demo_workspaces or {}).items()):
+            runs.append(("export_demo", bugs, processes.export_argv(path)))
     for key, argv in processes.BASELINES.items():
         runs.append((key, SIZE_INDEPENDENT, argv))
     for index in range(plan.repeats + (1 if plan.warmup else 0)):
@@ -200,7 +210,7 @@ def measure_processes(
             try:
                 seconds = processes.run_seconds(argv, env, cwd)
             except processes.CommandUnavailable as failure:
-                if key != "export":
+                if not key.startswith("export"):
                     raise
                 results.unavailable[key] = f"export failed: {failure}"
                 results.samples.pop(key, None)
@@ -223,6 +233,15 @@ def run_benchmark(plan: Plan, cache: Path = DEFAULT_CACHE, progress: Progress = 
             if generated:
                 progress(f"generated {size.label} in {time.perf_counter() - began:.1f} s")
             workspaces[size.bugs] = working_copy(source, scratch, f"{size.slug}.db")
+        # The same bug counts with the demo's own projects and customers, as
+        # `opstui sample --bugs N` makes them: the export figure the issues quote.
+        demo_workspaces: dict[int, Path] = {}
+        for size in plan.sizes:
+            demo = WorkspaceSize(size.bugs, DEMO_PROJECTS, DEMO_CUSTOMERS)
+            source, generated = cached_workspace(demo, cache)
+            if generated:
+                progress(f"generated {demo.label} (demo's projects and customers)")
+            demo_workspaces[size.bugs] = working_copy(source, scratch, f"{demo.slug}.db")
         pycache = cache / "pycache" if plan.cache_bytecode else None
         env = terminal_env(os.environ, scratch / "config.toml", pycache)
         progress("cold start (pseudo-terminal)")
@@ -231,7 +250,7 @@ def run_benchmark(plan: Plan, cache: Path = DEFAULT_CACHE, progress: Progress = 
         measure_terminal_bugs(plan, workspaces, results, env, scratch)
         measure_in_process(plan, workspaces, results, env, scratch, progress)
         progress("export and baselines")
-        measure_processes(plan, workspaces, results, env, scratch)
+        measure_processes(plan, workspaces, results, env, scratch, demo_workspaces)
     results.seconds = time.perf_counter() - started
     results.load = (load_before, os.getloadavg()[0])
     return results
