@@ -11,23 +11,22 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
-from pydantic import ValidationError
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Label, Select, Static, TextArea
 
 from opstui.data.repository import Repository
 from opstui.domain.enums import FeedbackKind
-from opstui.domain.models import FeatureRequest, FeedbackEntry, field_errors
+from opstui.domain.models import FeatureRequest, FeedbackEntry
 from opstui.domain.text import clean_line
+from opstui.modals.form_base import FormScreen
 from opstui.modals.request_picker import link_to_request
 
 
-class FeedbackForm(ModalScreen[FeedbackEntry | None]):
+class FeedbackForm(FormScreen[FeedbackEntry]):
     """Feedback from one customer; returns the stored entry, or None when cancelled.
 
     `store` writes the validated entry and returns it as stored; should it fail, the form
@@ -107,41 +106,18 @@ class FeedbackForm(ModalScreen[FeedbackEntry | None]):
             "text": self.query_one("#field-text", TextArea).text,
         }
 
-    def show_errors(self, errors: dict[str, str]) -> None:
-        for label in self.query(".field-error").results(Static):
-            name = (label.id or "").removeprefix("error-")
-            message = errors.get(name, "")
-            if name == "kind" and message:
-                message = "choose what kind of feedback this is"
-            label.update(Content(message))
-            label.display = bool(message)
-        first = next((name for name in ("kind", "text") if name in errors), None)
-        if first is not None:
-            self.query_one(f"#field-{first}").focus()
+    def field_message(self, name: str, message: str) -> str:
+        return "choose what kind of feedback this is" if name == "kind" else message
 
-    def action_save(self) -> None:
+    def validated(self) -> FeedbackEntry:
+        return FeedbackEntry.model_validate(self.values())
+
+    def accept(self, value: FeedbackEntry) -> FeedbackEntry | None:
         try:
-            entry = FeedbackEntry.model_validate(self.values())
-        except ValidationError as error:
-            self.show_errors(field_errors(error))
-            return
-        try:
-            stored = self.store(entry)
+            return self.store(value)
         except Exception as error:  # the write failed as a whole: keep the form as typed
             self.show_errors({"__root__": f"Not saved: {error}"})
-            return
-        self.dismiss(stored)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
+            return None
 
 
 def log_feedback(

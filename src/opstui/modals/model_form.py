@@ -8,19 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import ValidationError
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from opstui.domain.models import Model, field_errors
+from opstui.domain.models import Model
+from opstui.modals.form_base import FormScreen
 
 M = TypeVar("M", bound=Model)
 
@@ -39,13 +36,8 @@ class Field:
     hint: str = ""
 
 
-class ModelForm(ModalScreen[M | None], Generic[M]):
+class ModelForm(FormScreen[M], Generic[M]):
     """Edit `model_type` fields; returns a validated model, or None when cancelled."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-    ]
 
     DEFAULT_CSS = """
     ModelForm { align: center middle; }
@@ -124,31 +116,5 @@ class ModelForm(ModalScreen[M | None], Generic[M]):
                 values[field.name] = widget.value
         return values
 
-    def show_errors(self, errors: dict[str, str]) -> None:
-        shown = {field.name for field in self.fields}
-        for name in list(errors):
-            if name not in shown and name != "__root__":
-                errors.setdefault("__root__", f"{name}: {errors[name]}")
-        for label in self.query(".field-error").results(Static):
-            message = errors.get((label.id or "").removeprefix("error-"), "")
-            label.update(Content(message))
-            label.display = bool(message)
-
-    def action_save(self) -> None:
-        try:
-            model = self.model_type.model_validate(self.values())
-        except ValidationError as error:
-            self.show_errors(field_errors(error))
-            return
-        self.dismiss(model)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def _save(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
+    def validated(self) -> M:
+        return self.model_type.model_validate(self.values())

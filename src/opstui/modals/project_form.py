@@ -9,15 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
-from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
@@ -31,7 +28,8 @@ from opstui.domain.enums import (
     RiskLevel,
     VelocityTrend,
 )
-from opstui.domain.models import Company, Person, Project, field_errors
+from opstui.domain.models import Company, Person, Project
+from opstui.modals.form_base import FormScreen
 
 FieldKind = Literal["line", "text", "choice", "date", "number", "yes-no"]
 
@@ -110,13 +108,8 @@ DEEP_DIVE_FIELDS: tuple[FormField, ...] = (
 )
 
 
-class ProjectForm(ModalScreen[Project | None]):
+class ProjectForm(FormScreen[Project]):
     """Create or edit a project. Returns the validated project, or None when cancelled."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-    ]
 
     def __init__(
         self,
@@ -240,33 +233,5 @@ class ProjectForm(ModalScreen[Project | None]):
                 values.setdefault(name, value)
         return values
 
-    def show_errors(self, errors: dict[str, str]) -> None:
-        for label in self.query(".field-error").results(Static):
-            name = (label.id or "").removeprefix("error-")
-            message = errors.get(name, "")
-            label.update(Content(message))
-            label.display = bool(message)
-        first = next((name for name in errors if name != "__root__"), None)
-        if first is not None:
-            widget = self.query_one(f"#field-{first}")
-            widget.focus()
-            widget.scroll_visible()
-
-    def action_save(self) -> None:
-        try:
-            project = Project.model_validate(self.values())
-        except ValidationError as error:
-            self.show_errors(field_errors(error))
-            return
-        self.dismiss(project)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
+    def validated(self) -> Project:
+        return Project.model_validate(self.values())

@@ -23,7 +23,6 @@ from opstui.domain.text import clean_line
 from opstui.modals.customer_detail import CustomerDetail
 from opstui.modals.feedback_form import log_feedback
 from opstui.modals.request_detail import RequestDetail
-from opstui.screens.base import OpsScreen
 from opstui.screens.customer_views import (
     BOARD_COLUMNS,
     HEALTH_COLUMNS,
@@ -39,6 +38,7 @@ from opstui.screens.customer_views import (
     health_sort_key,
     health_summary,
 )
+from opstui.screens.filtering import FilterableScreen
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.virtual_table import Column, LazyRows, Row, VirtualTable
 
@@ -52,7 +52,7 @@ HEALTH_ONLY = {"feedback", "toggle_escalation", "show_board"}
 BOARD_ONLY = {"cycle_status", "show_health"}
 
 
-class CustomersScreen(OpsScreen):
+class CustomersScreen(FilterableScreen):
     """Every customer with NPS and an explained health score; the feature-request board."""
 
     SCREEN_TITLE = "Customers"
@@ -137,7 +137,6 @@ class CustomersScreen(OpsScreen):
 
     health_table = getters.query_one("#health", VirtualTable)
     board_table = getters.query_one("#requests", VirtualTable)
-    filter_input = getters.query_one("#filter", Input)
 
     def __init__(self) -> None:
         super().__init__()
@@ -344,26 +343,6 @@ class CustomersScreen(OpsScreen):
 
     def action_show_health(self) -> None:
         self._switch("health")
-
-    def action_filter(self) -> None:
-        self.filter_input.display = True
-        # Focus now, not after the queued keys: "/harbor" typed fast lands in the filter.
-        self.set_focus(self.filter_input)
-
-    def action_clear_filter(self) -> None:
-        if self.filter_input.value or self.filter_input.display:
-            self.filter_input.value = ""
-            self.filter_input.display = False
-            self.show_rows()
-        self.set_focus(self.table)
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self) -> None:
-        self.show_rows()
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.set_focus(self.table)
 
     @on(VirtualTable.Selected)
     def _row_selected(self) -> None:

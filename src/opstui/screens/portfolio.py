@@ -21,7 +21,7 @@ from opstui.domain.portfolio import PortfolioSummary, portfolio_summary, slip_da
 from opstui.domain.text import clean_line
 from opstui.modals.confirm import ConfirmDialog
 from opstui.modals.project_form import ProjectForm
-from opstui.screens.base import OpsScreen
+from opstui.screens.filtering import FilterableScreen
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.trend import delta
 from opstui.widgets.virtual_table import Column, LazyRows, Row, VirtualTable, text_cell
@@ -89,7 +89,7 @@ class PortfolioData:
     """The last frozen week before this one and its on-track count, for the trend."""
 
 
-class PortfolioScreen(OpsScreen):
+class PortfolioScreen(FilterableScreen):
     """Projects grouped by phase (or company), with the portfolio's headline figures."""
 
     SCREEN_TITLE = "Portfolio"
@@ -176,10 +176,6 @@ class PortfolioScreen(OpsScreen):
     @property
     def table(self) -> VirtualTable:
         return self.query_one("#projects", VirtualTable)
-
-    @property
-    def filter_input(self) -> Input:
-        return self.query_one("#filter", Input)
 
     def on_mount(self) -> None:
         self.filter_input.display = False
@@ -402,26 +398,6 @@ class PortfolioScreen(OpsScreen):
         self.load(keep)
 
     # -- actions ------------------------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        self.filter_input.display = True
-        # Focus now, not after the queued keys: "/Invoice" typed fast lands in the filter.
-        self.set_focus(self.filter_input)
-
-    def action_clear_filter(self) -> None:
-        if self.filter_input.value or self.filter_input.display:
-            self.filter_input.value = ""
-            self.filter_input.display = False
-            self.show_rows()
-        self.set_focus(self.table)
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self) -> None:
-        self.show_rows()
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.set_focus(self.table)
 
     @on(VirtualTable.Selected, "#projects")
     def _row_selected(self) -> None:
