@@ -247,3 +247,40 @@ async def test_palette_and_notifications_show_names_as_text(demo_repo: Repositor
         await pilot.pause(0.5)
         await pilot.press("escape")
         assert app.is_running
+
+
+async def test_q_quits_the_app(demo_repo: Repository) -> None:
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_the_command_palette_jumps_to_a_bug_and_to_a_customer(
+    demo_repo: Repository,
+) -> None:
+    from opstui.screens.bugs import BugsScreen
+    from opstui.screens.customers import CustomersScreen
+
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Payroll preview hangs")
+        await pilot.pause(0.6)
+        await pilot.press("enter")
+        await settle(pilot)
+        bugs = app.screen
+        assert isinstance(bugs, BugsScreen)
+        current = bugs.pages.bug_at(bugs.table.cursor) if bugs.pages else None
+        assert current is not None and current.title.startswith("Payroll preview hangs")
+        await pilot.press("ctrl+p", *"Meridian Bank")
+        await pilot.pause(0.6)
+        await pilot.press("enter")
+        await settle(pilot)
+        customers = app.screen
+        assert isinstance(customers, CustomersScreen)
+        assert customers.health_table.current_key is not None
+        meridian = next(c for c in demo_repo.customers() if c.name == "Meridian Bank")
+        assert customers.health_table.current_key == f"customer:{meridian.id}"

@@ -368,3 +368,30 @@ async def test_hostile_titles_written_by_another_tool_show_literally_and_emit_no
         await pilot.pause()
         assert app.is_running
     repo.close()
+
+
+async def test_filters_by_company_and_priority_narrow_the_list(demo_repo: Repository) -> None:
+    from textual.widgets import Select
+
+    from opstui.modals.bug_filter import BugFilterForm
+
+    company_b = next(c for c in demo_repo.companies() if c.name == "Company B")
+    app = demo_app(demo_repo, screen="bugs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = bugs_screen(app)
+        await pilot.press("f")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, BugFilterForm)
+        form.query_one("#company", Select).value = company_b.id
+        form.query_one("#priority", Select).value = Priority.P1
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.view == "all"
+        shown = screen.pages.bugs(0, 1000) if screen.pages else []
+        expected = demo_repo.bug_list_count(
+            BugQuery(company_id=company_b.id, priority=Priority.P1), DEMO_TODAY
+        )
+        assert len(shown) == expected > 0
+        assert all(b.company == "Company B" and b.priority is Priority.P1 for b in shown)

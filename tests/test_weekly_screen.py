@@ -391,3 +391,25 @@ async def test_the_changes_tab_lists_what_changed_since_last_week(
         assert "Changes since 2026-W27" in text
         assert "Multi-State Payroll: On track → At risk" in text
         assert "Harbor & Pine: Yellow → Red" in text
+
+
+async def test_follow_up_checkpoints_and_director_acceptance_are_ticked_off(
+    demo_repo: Repository,
+) -> None:
+    clock = FakeClock(datetime(2026, 7, 7, 11, 0))
+    app = demo_app(demo_repo, screen="weekly", clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = weekly(app).table("checklist")
+        table.move_cursor(table.index_of("followup:Tuesday") or 0)
+        await pilot.press("space")
+        await settle(pilot)
+        row = next(r for r in table_text(table) if r.startswith("Tuesday"))
+        assert "✔ Tue 11:00" in row
+        await pilot.press("A")
+        await settle(pilot)
+        director = next(r for r in table_text(table) if r.startswith("Director acceptance"))
+        assert "✔ Tue 11:00" in director
+    assert demo_repo.follow_ups("2026-W28") == {"Tuesday": datetime(2026, 7, 7, 11, 0)}
+    review = demo_repo.review_week("2026-W28")
+    assert review is not None and review.director_accepted_at == datetime(2026, 7, 7, 11, 0)
