@@ -234,7 +234,7 @@ def run_benchmark(plan: Plan, cache: Path = DEFAULT_CACHE, progress: Progress = 
                 progress(f"generated {size.label} in {time.perf_counter() - began:.1f} s")
             workspaces[size.bugs] = working_copy(source, scratch, f"{size.slug}.db")
         # The same bug counts with the demo's own projects and customers, as
-        # `opstui sample --bugs N` makes them: the export figure the issues quote.
+        # `opstui sample --bugs N` makes them: the export figure of a demo-sized portfolio.
         demo_workspaces: dict[int, Path] = {}
         for size in plan.sizes:
             demo = WorkspaceSize(size.bugs, DEMO_PROJECTS, DEMO_CUSTOMERS)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import opstui.data.sample
+import opstui.data.sample_seed
 import opstui.data.schema
 from opstui.data.sample import SampleSize, generate
 
@@ -39,7 +40,7 @@ class WorkspaceSize:
 def generator_hash() -> str:
     """A short hash of the modules that decide a generated workspace's bytes."""
     digest = hashlib.sha256()
-    for module in (opstui.data.sample, opstui.data.schema):
+    for module in (opstui.data.sample, opstui.data.sample_seed, opstui.data.schema):
         assert module.__file__ is not None
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:12]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from opstui.data import sample_seed as seed
 from opstui.data.config import Config
 from opstui.data.figures import week_snapshot
 from opstui.data.repository import Repository
@@ -35,7 +36,6 @@ from opstui.domain.enums import (
     Priority,
     ProjectStatus,
     QualityGates,
-    RequestStatus,
     RiskLevel,
     RiskStatus,
     VelocityTrend,
@@ -79,477 +79,6 @@ class SampleSize:
     customers: int | None = None
 
 
-# -- the seed's fixed content -----------------------------------------------------------------
-
-_COMPANIES = ("Company A", "Company B", "Company C")
-_PRODUCTS = {
-    "Company A": ("Boleta", "Invoicing"),
-    "Company B": ("Payroll", "HR Suite"),
-    "Company C": ("Banking Connect", "Treasury"),
-}
-_PEOPLE: tuple[tuple[str, PersonRole, str | None], ...] = (
-    ("Ana Ruiz", PersonRole.PRODUCT_MANAGER, "Company A"),
-    ("Tomás Herrera", PersonRole.PRODUCT_MANAGER, "Company A"),
-    ("Priya Nair", PersonRole.PRODUCT_MANAGER, "Company B"),
-    ("Lucas Moreau", PersonRole.PRODUCT_MANAGER, "Company B"),
-    ("Mei Chen", PersonRole.PRODUCT_MANAGER, "Company C"),
-    ("Daniel Okafor", PersonRole.PRODUCT_MANAGER, "Company C"),
-    ("Sofia Lindqvist", PersonRole.ENGINEERING_LEAD, "Company A"),
-    ("Rahul Mehta", PersonRole.ENGINEERING_LEAD, "Company A"),
-    ("Jonas Weber", PersonRole.ENGINEERING_LEAD, "Company B"),
-    ("Carmen Vidal", PersonRole.ENGINEERING_LEAD, "Company B"),
-    ("Kenji Sato", PersonRole.ENGINEERING_LEAD, "Company C"),
-    ("Amara Diallo", PersonRole.ENGINEERING_LEAD, "Company C"),
-    ("Laura Becker", PersonRole.DIRECTOR, "Company A"),
-    ("Miguel Fernández", PersonRole.DIRECTOR, "Company B"),
-    ("Grace Kim", PersonRole.DIRECTOR, "Company C"),
-    ("Olivia Hart", PersonRole.CSM, None),
-    ("Ben Adeyemi", PersonRole.CSM, None),
-    ("Hana Novak", PersonRole.CSM, None),
-    ("Elena Rossi", PersonRole.EXECUTIVE, None),
-    ("Victor Alves", PersonRole.OTHER, None),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _ProjectSeed:
-    name: str
-    company: str
-    product: str
-    phase: Phase
-    progress: int
-    status: ProjectStatus
-    milestone: str
-    milestone_date: date
-    risk: RiskLevel
-    completion: date
-    baseline: date
-    pm: str
-    lead: str
-    cpto_input: str = ""
-
-
-_D = date
-_SEED_PROJECTS: tuple[_ProjectSeed, ...] = (
-    # The four rows of the seed's portfolio table, exactly.
-    _ProjectSeed(
-        "Boleta Automation",
-        "Company A",
-        "Boleta",
-        Phase.DELIVERY,
-        85,
-        ProjectStatus.ON_TRACK,
-        "Full Rollout",
-        _D(2026, 7, 9),
-        RiskLevel.LOW,
-        _D(2026, 7, 12),
-        _D(2026, 7, 12),
-        "Ana Ruiz",
-        "Sofia Lindqvist",
-        "Approve the rollout to the remaining 40% of customers.",
-    ),
-    _ProjectSeed(
-        "Multi-State Payroll",
-        "Company B",
-        "Payroll",
-        Phase.DEVELOPMENT,
-        60,
-        ProjectStatus.AT_RISK,
-        "Sprint 4 Demo",
-        _D(2026, 7, 10),
-        RiskLevel.MEDIUM,
-        _D(2026, 7, 14),
-        _D(2026, 7, 3),
-        "Priya Nair",
-        "Jonas Weber",
-        "Two engineers from Company C's platform team for three sprints.",
-    ),
-    _ProjectSeed(
-        "Banking Integration",
-        "Company C",
-        "Banking Connect",
-        Phase.DEFINITION,
-        90,
-        ProjectStatus.ON_TRACK,
-        "Dev Handoff",
-        _D(2026, 7, 15),
-        RiskLevel.LOW,
-        _D(2026, 7, 18),
-        _D(2026, 7, 18),
-        "Mei Chen",
-        "Kenji Sato",
-        "Architecture sign-off: reuse Company A's connector framework?",
-    ),
-    _ProjectSeed(
-        "Invoice AI",
-        "Company A",
-        "Invoicing",
-        Phase.DISCOVERY,
-        45,
-        ProjectStatus.ON_TRACK,
-        "Problem Validation",
-        _D(2026, 7, 18),
-        RiskLevel.LOW,
-        _D(2026, 7, 22),
-        _D(2026, 7, 22),
-        "Tomás Herrera",
-        "Rahul Mehta",
-        "Go/no-go criteria for the discovery gate.",
-    ),
-    # A dozen more, across every phase.
-    _ProjectSeed(
-        "Mobile Expense Capture",
-        "Company A",
-        "Invoicing",
-        Phase.DISCOVERY,
-        20,
-        ProjectStatus.ON_TRACK,
-        "Interview Synthesis",
-        _D(2026, 7, 24),
-        RiskLevel.LOW,
-        _D(2026, 8, 28),
-        _D(2026, 8, 28),
-        "Tomás Herrera",
-        "Rahul Mehta",
-    ),
-    _ProjectSeed(
-        "Customer Portal Redesign",
-        "Company B",
-        "HR Suite",
-        Phase.DISCOVERY,
-        30,
-        ProjectStatus.AT_RISK,
-        "Prototype Review",
-        _D(2026, 7, 16),
-        RiskLevel.MEDIUM,
-        _D(2026, 8, 14),
-        _D(2026, 8, 7),
-        "Lucas Moreau",
-        "Carmen Vidal",
-        "Budget for a research agency (over $5K).",
-    ),
-    _ProjectSeed(
-        "Predictive Cash Flow",
-        "Company C",
-        "Treasury",
-        Phase.DISCOVERY,
-        10,
-        ProjectStatus.ON_TRACK,
-        "Data Audit",
-        _D(2026, 7, 21),
-        RiskLevel.MEDIUM,
-        _D(2026, 9, 30),
-        _D(2026, 9, 30),
-        "Daniel Okafor",
-        "Amara Diallo",
-    ),
-    _ProjectSeed(
-        "Tax Engine v2",
-        "Company A",
-        "Boleta",
-        Phase.DEFINITION,
-        70,
-        ProjectStatus.ON_TRACK,
-        "Scope Sign-off",
-        _D(2026, 7, 13),
-        RiskLevel.LOW,
-        _D(2026, 10, 30),
-        _D(2026, 10, 30),
-        "Ana Ruiz",
-        "Sofia Lindqvist",
-    ),
-    _ProjectSeed(
-        "Time & Attendance",
-        "Company B",
-        "HR Suite",
-        Phase.DEFINITION,
-        55,
-        ProjectStatus.AT_RISK,
-        "Feasibility Spike",
-        _D(2026, 7, 17),
-        RiskLevel.MEDIUM,
-        _D(2026, 10, 16),
-        _D(2026, 10, 2),
-        "Lucas Moreau",
-        "Carmen Vidal",
-        "Decide build vs. buy for the time-clock hardware integration.",
-    ),
-    _ProjectSeed(
-        "Open Banking Connectors",
-        "Company C",
-        "Banking Connect",
-        Phase.DEFINITION,
-        35,
-        ProjectStatus.ON_TRACK,
-        "Vendor Shortlist",
-        _D(2026, 7, 20),
-        RiskLevel.LOW,
-        _D(2026, 11, 13),
-        _D(2026, 11, 13),
-        "Mei Chen",
-        "Kenji Sato",
-    ),
-    _ProjectSeed(
-        "CFDI 4.0 Compliance",
-        "Company A",
-        "Invoicing",
-        Phase.DEVELOPMENT,
-        75,
-        ProjectStatus.ON_TRACK,
-        "Sprint 6 Demo",
-        _D(2026, 7, 8),
-        RiskLevel.LOW,
-        _D(2026, 7, 31),
-        _D(2026, 7, 31),
-        "Ana Ruiz",
-        "Rahul Mehta",
-    ),
-    _ProjectSeed(
-        "Benefits Enrollment",
-        "Company B",
-        "HR Suite",
-        Phase.DEVELOPMENT,
-        40,
-        ProjectStatus.OFF_TRACK,
-        "Integration Test",
-        _D(2026, 7, 14),
-        RiskLevel.HIGH,
-        _D(2026, 9, 18),
-        _D(2026, 8, 21),
-        "Lucas Moreau",
-        "Carmen Vidal",
-        "Re-plan or cut scope: carrier API certification is four weeks late.",
-    ),
-    _ProjectSeed(
-        "Reconciliation Engine",
-        "Company C",
-        "Treasury",
-        Phase.DEVELOPMENT,
-        55,
-        ProjectStatus.ON_TRACK,
-        "Sprint 3 Demo",
-        _D(2026, 7, 9),
-        RiskLevel.LOW,
-        _D(2026, 8, 28),
-        _D(2026, 8, 28),
-        "Daniel Okafor",
-        "Amara Diallo",
-    ),
-    _ProjectSeed(
-        "Vendor Onboarding",
-        "Company A",
-        "Boleta",
-        Phase.DELIVERY,
-        95,
-        ProjectStatus.ON_TRACK,
-        "GA Announcement",
-        _D(2026, 7, 7),
-        RiskLevel.LOW,
-        _D(2026, 7, 10),
-        _D(2026, 7, 10),
-        "Tomás Herrera",
-        "Sofia Lindqvist",
-    ),
-    _ProjectSeed(
-        "Payroll Self-Service",
-        "Company B",
-        "Payroll",
-        Phase.DELIVERY,
-        80,
-        ProjectStatus.AT_RISK,
-        "Gradual Rollout 50%",
-        _D(2026, 7, 13),
-        RiskLevel.MEDIUM,
-        _D(2026, 7, 24),
-        _D(2026, 7, 17),
-        "Priya Nair",
-        "Jonas Weber",
-    ),
-    _ProjectSeed(
-        "Treasury Dashboard",
-        "Company C",
-        "Treasury",
-        Phase.DELIVERY,
-        90,
-        ProjectStatus.ON_TRACK,
-        "Full Rollout",
-        _D(2026, 7, 16),
-        RiskLevel.LOW,
-        _D(2026, 7, 17),
-        _D(2026, 7, 17),
-        "Mei Chen",
-        "Kenji Sato",
-    ),
-)
-
-# Open bugs per company and priority (the seed's table, plus P3 and untriaged), and the
-# resolution rate each company should show over the 90-day window.
-_OPEN_BUGS = {
-    "Company A": {Priority.P0: 0, Priority.P1: 5, Priority.P2: 18, Priority.P3: 9, None: 4},
-    "Company B": {Priority.P0: 1, Priority.P1: 8, Priority.P2: 22, Priority.P3: 12, None: 4},
-    "Company C": {Priority.P0: 0, Priority.P1: 3, Priority.P2: 15, Priority.P3: 0, None: 1},
-}
-_RESOLUTION_RATE = {"Company A": 0.87, "Company B": 0.82, "Company C": 0.93}
-# The previous weeks' rates, so the matrix shows the seed's trend arrows (A ↑, B →, C ↑).
-_PREVIOUS_RATES = {
-    "2026-W27": {"Company A": 84.2, "Company B": 81.7, "Company C": 90.4, "Total": 85.1},
-    "2026-W26": {"Company A": 83.0, "Company B": 83.1, "Company C": 89.8, "Total": 84.9},
-    "2026-W25": {"Company A": 81.5, "Company B": 84.0, "Company C": 88.7, "Total": 84.6},
-}
-
-_BUG_SUBJECTS = (
-    "Invoice PDF",
-    "Payroll run",
-    "Bank sync",
-    "Tax calculation",
-    "CSV import",
-    "Login",
-    "SSO redirect",
-    "Dashboard chart",
-    "Webhook retry",
-    "Email notification",
-    "Report export",
-    "Timezone handling",
-    "Currency rounding",
-    "Audit log",
-    "Search index",
-    "API rate limit",
-    "Mobile layout",
-    "Password reset",
-    "Session timeout",
-    "File upload",
-)
-_BUG_PROBLEMS = (
-    "fails for accounts with more than 1,000 rows",
-    "shows the wrong total after an edit",
-    "times out under load",
-    "duplicates entries on retry",
-    "is slow on the first load",
-    "drops accents in names",
-    "ignores the company's locale",
-    "returns HTTP 500 intermittently",
-    "loses the filter after refresh",
-    "crashes on an empty file",
-    "reports stale data for an hour",
-    "double-counts refunds",
-)
-_UNTRIAGED_TITLES = (
-    "Boleta XML rejected by SII for folio ranges above 10,000",
-    "Payroll preview hangs when an employee has two contracts",
-    "Bank statement import skips rows with a trailing comma",
-    "Export to Excel loses leading zeros in tax IDs",
-    "HR Suite onboarding email links to the staging host",
-    "Overtime rule for Nevada applied to California employees",
-    "Treasury FX rates not refreshed on weekends",
-    "Dark-mode chart labels unreadable in the dashboard",
-    "Vendor portal shows another vendor's logo after logout",
-    "Invoice numbering resets when the fiscal year changes mid-month",
-    "Duplicate webhook deliveries after a 502 from the receiver",
-    "Search returns archived customers first",
-)
-
-_CUSTOMERS: tuple[tuple[str, str, float, ChurnRisk, int, int, int], ...] = (
-    # name, company, ARR, churn risk, seats, active users, critical features used
-    ("Andes Retail", "Company A", 180_000, ChurnRisk.LOW, 400, 352, 5),
-    ("Pacífico Foods", "Company A", 95_000, ChurnRisk.MEDIUM, 150, 96, 3),
-    ("Altiplano Mining", "Company A", 240_000, ChurnRisk.LOW, 600, 498, 4),
-    ("Lago Verde Hotels", "Company A", 42_000, ChurnRisk.HIGH, 80, 31, 2),
-    ("Cordillera Health", "Company A", 130_000, ChurnRisk.LOW, 300, 261, 4),
-    ("Northwind Logistics", "Company B", 210_000, ChurnRisk.MEDIUM, 900, 610, 3),
-    ("Bluebird Staffing", "Company B", 88_000, ChurnRisk.LOW, 250, 221, 5),
-    ("Harbor & Pine", "Company B", 64_000, ChurnRisk.HIGH, 120, 54, 1),
-    ("Summit Schools", "Company B", 150_000, ChurnRisk.LOW, 1200, 1010, 4),
-    ("Redwood Clinics", "Company B", 72_000, ChurnRisk.MEDIUM, 200, 132, 3),
-    ("Meridian Bank", "Company C", 320_000, ChurnRisk.LOW, 350, 301, 5),
-    ("Quayside Credit Union", "Company C", 110_000, ChurnRisk.MEDIUM, 140, 88, 3),
-    ("Orbit Payments", "Company C", 260_000, ChurnRisk.LOW, 500, 455, 4),
-    ("Granite Capital", "Company C", 55_000, ChurnRisk.HIGH, 60, 22, 1),
-    ("Lumen Insurance", "Company C", 190_000, ChurnRisk.LOW, 420, 340, 4),
-    ("Cobalt Freight", "Company B", 48_000, ChurnRisk.MEDIUM, 90, 58, 2),
-)
-# NPS response pools per churn risk: healthy customers answer higher.
-_NPS_POOLS = {
-    ChurnRisk.LOW: (10, 10, 9, 9, 9, 8, 8, 7, 10, 6),
-    ChurnRisk.MEDIUM: (9, 8, 8, 7, 7, 6, 5, 9, 6, 4),
-    ChurnRisk.HIGH: (7, 8, 5, 4, 7, 8, 2, 6, 9, 9),
-}
-_REQUESTS: tuple[tuple[str, RequestStatus, str, str, tuple[str, ...]], ...] = (
-    (
-        "Real-time dashboards",
-        RequestStatus.PLANNED,
-        "2-3 weeks",
-        "Epic 3: Reporting",
-        ("Andes Retail", "Northwind Logistics", "Meridian Bank"),
-    ),
-    (
-        "Salesforce integration",
-        RequestStatus.IN_ROADMAP,
-        "4 weeks",
-        "Epic 2: Integrations",
-        ("Northwind Logistics", "Summit Schools", "Orbit Payments", "Lumen Insurance"),
-    ),
-    (
-        "SSO with SAML",
-        RequestStatus.BACKLOG,
-        "2 weeks",
-        "Epic 4: Security & compliance",
-        ("Meridian Bank", "Altiplano Mining", "Cordillera Health"),
-    ),
-    (
-        "Custom report builder",
-        RequestStatus.BACKLOG,
-        "5-6 weeks",
-        "Epic 3: Reporting",
-        ("Pacífico Foods", "Redwood Clinics"),
-    ),
-    (
-        "Audit log export",
-        RequestStatus.BACKLOG,
-        "1 week",
-        "Epic 4: Security & compliance",
-        ("Quayside Credit Union", "Granite Capital"),
-    ),
-    (
-        "Stripe integration",
-        RequestStatus.BACKLOG,
-        "3 weeks",
-        "Epic 2: Integrations",
-        ("Orbit Payments",),
-    ),
-    (
-        "Tiered pricing",
-        RequestStatus.BACKLOG,
-        "3-4 weeks",
-        "Epic 1: Pricing engine",
-        ("Bluebird Staffing",),
-    ),
-    (
-        "CSV bulk import",
-        RequestStatus.SHIPPED,
-        "1 week",
-        "Epic 2: Integrations",
-        ("Harbor & Pine", "Cobalt Freight", "Lago Verde Hotels"),
-    ),
-)
-_FEEDBACK = {
-    FeedbackKind.PAIN_POINT: (
-        "Month-end close takes two days because exports need manual cleanup.",
-        "Support response times slipped during the last release.",
-        "Permissions are too coarse for our regional managers.",
-        "Onboarding new sites still needs a call with your team.",
-    ),
-    FeedbackKind.PRAISE: (
-        "The new approval flow saved our finance team hours every week.",
-        "Rollout went smoothly; users picked it up without training.",
-        "Your CSM caught a configuration problem before it hit payroll.",
-    ),
-    FeedbackKind.BUG: (
-        "Totals in the weekly report do not match the dashboard.",
-        "Some users are logged out every few minutes on mobile.",
-    ),
-}
-
-
 # -- generation -------------------------------------------------------------------------------
 
 
@@ -583,15 +112,15 @@ class _Generator:
         self._weeks()
 
     def _companies_and_people(self) -> None:
-        for name in _COMPANIES:
+        for name in seed.COMPANIES:
             company = self.repo.add(Company(name=name))
             assert company.id is not None
             self.companies[name] = company.id
-            for product_name in _PRODUCTS[name]:
+            for product_name in seed.PRODUCTS[name]:
                 product = self.repo.add(Product(company_id=company.id, name=product_name))
                 assert product.id is not None
                 self.products[product_name] = product.id
-        for name, role, company_name in _PEOPLE:
+        for name, role, company_name in seed.PEOPLE:
             email = name.split()[0].lower().replace("á", "a").replace("í", "i") + "@example.com"
             person = self.repo.add(
                 Person(
@@ -607,7 +136,7 @@ class _Generator:
     # -- projects
 
     def _projects(self) -> None:
-        seeds = list(_SEED_PROJECTS)
+        seeds = list(seed.SEED_PROJECTS)
         extra = (self.size.projects or len(seeds)) - len(seeds)
         if extra < 0:
             seeds = seeds[: self.size.projects]
@@ -620,7 +149,7 @@ class _Generator:
             history.extend(self._phase_history(project))
         self.repo.add_many(history)
 
-    def _seed_project(self, seed: _ProjectSeed) -> Project:
+    def _seed_project(self, seed: seed.ProjectSeed) -> Project:
         fields: dict[str, object] = {}
         if seed.phase is Phase.DISCOVERY:
             fields = {
@@ -687,12 +216,12 @@ class _Generator:
 
     def _extra_project(self, number: int) -> Project:
         rng = self.rng
-        company = rng.choice(_COMPANIES)
-        product = rng.choice(_PRODUCTS[company])
+        company = rng.choice(seed.COMPANIES)
+        product = rng.choice(seed.PRODUCTS[company])
         completion = DEMO_TODAY + timedelta(days=rng.randrange(7, 300))
         slip = rng.choice((0, 0, 0, 0, 3, 10, 21))
-        pm = rng.choice([n for n, role, _ in _PEOPLE if role is PersonRole.PRODUCT_MANAGER])
-        subject = rng.choice(_BUG_SUBJECTS)
+        pm = rng.choice([n for n, role, _ in seed.PEOPLE if role is PersonRole.PRODUCT_MANAGER])
+        subject = rng.choice(seed.BUG_SUBJECTS)
         return Project(
             name=f"{subject} {rng.choice(('Revamp', 'Automation', 'v2', 'Insights', 'API'))} "
             f"{number + 1:04d}",
@@ -722,16 +251,16 @@ class _Generator:
 
     def _customers(self) -> None:
         rng = self.rng
-        csms = [n for n, role, _ in _PEOPLE if role is PersonRole.CSM]
-        seeds = list(_CUSTOMERS)
+        csms = [n for n, role, _ in seed.PEOPLE if role is PersonRole.CSM]
+        seeds = list(seed.CUSTOMERS)
         wanted = self.size.customers or len(seeds)
         rows: list[Customer] = []
         for index in range(wanted):
             if index < len(seeds):
                 name, company, arr, churn, seats, active, features = seeds[index]
             else:
-                company = rng.choice(_COMPANIES)
-                stem = rng.choice(_CUSTOMERS)[0].split()[0]
+                company = rng.choice(seed.COMPANIES)
+                stem = rng.choice(seed.CUSTOMERS)[0].split()[0]
                 suffix = rng.choice(("Group", "Labs", "Partners", "Co-op", "Holdings"))
                 name = f"{stem} {suffix} {index + 1:05d}"
                 arr = float(rng.randrange(20, 400) * 1000)
@@ -767,7 +296,7 @@ class _Generator:
         feedback: list[FeedbackEntry] = []
         for customer in sorted(self.repo.customers(), key=lambda c: c.id or 0):
             assert customer.id is not None
-            pool = _NPS_POOLS[customer.churn_risk]
+            pool = seed.NPS_POOLS[customer.churn_risk]
             for answer in range(rng.randrange(3, 9)):
                 responses.append(
                     NpsResponse(
@@ -776,7 +305,7 @@ class _Generator:
                         responded_on=DEMO_TODAY - timedelta(days=7 * answer + rng.randrange(7)),
                     )
                 )
-            for kind, texts in _FEEDBACK.items():
+            for kind, texts in seed.FEEDBACK.items():
                 if rng.random() < 0.6:
                     feedback.append(
                         FeedbackEntry(
@@ -792,7 +321,7 @@ class _Generator:
         self._requests()
 
     def _requests(self) -> None:
-        for title, status, effort, epic, askers in _REQUESTS:
+        for title, status, effort, epic, askers in seed.REQUESTS:
             request = self.repo.add(
                 FeatureRequest(title=title, status=status, effort=effort, epic=epic)
             )
@@ -828,17 +357,17 @@ class _Generator:
         self._bug_details()
 
     def _title(self) -> str:
-        return f"{self.rng.choice(_BUG_SUBJECTS)} {self.rng.choice(_BUG_PROBLEMS)}"
+        return f"{self.rng.choice(seed.BUG_SUBJECTS)} {self.rng.choice(seed.BUG_PROBLEMS)}"
 
     def _seed_bugs(self) -> Iterator[Bug]:
         rng = self.rng
-        engineers = [n for n, role, _ in _PEOPLE if role is PersonRole.ENGINEERING_LEAD]
+        engineers = [n for n, role, _ in seed.PEOPLE if role is PersonRole.ENGINEERING_LEAD]
         window_end = DEMO_TODAY - timedelta(days=1)
-        for company, open_counts in _OPEN_BUGS.items():
+        for company, open_counts in seed.OPEN_BUGS.items():
             company_id = self.companies[company]
-            products = [self.products[p] for p in _PRODUCTS[company]]
+            products = [self.products[p] for p in seed.PRODUCTS[company]]
             open_total = sum(open_counts.values())
-            window_total = round(open_total / (1 - _RESOLUTION_RATE[company]))
+            window_total = round(open_total / (1 - seed.RESOLUTION_RATE[company]))
             for priority, count in open_counts.items():
                 for _ in range(count):
                     triaged = priority is not None
@@ -880,7 +409,7 @@ class _Generator:
                     opened_at=_random_moment(rng, _RESOLUTION_WINDOW_START, window_end),
                 )
         # Untriaged bugs nobody has filed under a company yet: the inbox's hardest cases.
-        for title in _UNTRIAGED_TITLES[:3]:
+        for title in seed.UNTRIAGED_TITLES[:3]:
             yield Bug(
                 title=title,
                 opened_at=_random_moment(rng, DEMO_TODAY - timedelta(days=6), window_end),
@@ -891,7 +420,7 @@ class _Generator:
         rng = self.rng
         opened = _random_moment(rng, DEMO_TODAY - timedelta(days=3 * 365), DEMO_TODAY)
         roll = rng.random()
-        company = rng.choice(_COMPANIES)
+        company = rng.choice(seed.COMPANIES)
         if roll < 0.75:
             resolved = min(opened + timedelta(hours=rng.randrange(2, 24 * 30)), _dt(DEMO_TODAY))
             return Bug(
@@ -1000,7 +529,7 @@ class _Generator:
     def _submissions(self) -> None:
         deadline = preread_deadline(DEMO_WEEK)
         rows: list[Submission] = []
-        for name, role, _company in _PEOPLE:
+        for name, role, _company in seed.PEOPLE:
             for part in SUBMISSION_PARTS.get(role, ()):
                 submitted: datetime | None = deadline - timedelta(
                     minutes=self.rng.randrange(20, 600)
@@ -1027,7 +556,7 @@ class _Generator:
             (
                 "Lend two platform engineers to Multi-State Payroll",
                 "Kenji Sato",
-                _D(2026, 7, 3),
+                date(2026, 7, 3),
                 None,
                 ActionPriority.HIGH,
                 ActionStatus.IN_PROGRESS,
@@ -1036,7 +565,7 @@ class _Generator:
             (
                 "Publish the Boleta rollout runbook",
                 "Ana Ruiz",
-                _D(2026, 7, 2),
+                date(2026, 7, 2),
                 "Company A",
                 ActionPriority.MEDIUM,
                 ActionStatus.COMPLETE,
@@ -1045,7 +574,7 @@ class _Generator:
             (
                 "Root-cause review of the June payroll delays",
                 "Jonas Weber",
-                _D(2026, 7, 1),
+                date(2026, 7, 1),
                 "Company B",
                 ActionPriority.HIGH,
                 ActionStatus.BLOCKED,
@@ -1054,7 +583,7 @@ class _Generator:
             (
                 "Share the connector framework with Company C",
                 "Sofia Lindqvist",
-                _D(2026, 7, 10),
+                date(2026, 7, 10),
                 None,
                 ActionPriority.MEDIUM,
                 ActionStatus.NOT_STARTED,
@@ -1063,7 +592,7 @@ class _Generator:
             (
                 "Call Harbor & Pine's CFO about the June payroll runs",
                 "Olivia Hart",
-                _D(2026, 7, 7),
+                date(2026, 7, 7),
                 "Company B",
                 ActionPriority.HIGH,
                 ActionStatus.NOT_STARTED,
@@ -1072,7 +601,7 @@ class _Generator:
             (
                 "Draft go/no-go criteria for Invoice AI",
                 "Tomás Herrera",
-                _D(2026, 7, 15),
+                date(2026, 7, 15),
                 "Company A",
                 ActionPriority.LOW,
                 ActionStatus.NOT_STARTED,
@@ -1180,7 +709,7 @@ class _Generator:
             current = week_snapshot(
                 self.repo, week, week_monday(week), config.targets, config.health
             )
-            rates = _PREVIOUS_RATES[week]
+            rates = seed.PREVIOUS_RATES[week]
             bugs = tuple(
                 BugRowFigure.model_validate(
                     {

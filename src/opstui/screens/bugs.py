@@ -37,7 +37,7 @@ from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.virtual_table import VirtualTable
 
 UNDO_DEPTH = 100
-"""How many decisions `u` can take back (the issue asks for at least 20)."""
+"""How many decisions `u` can take back."""
 
 
 @dataclass(frozen=True, slots=True)
