@@ -129,7 +129,11 @@ async def test_help_descriptions_come_from_the_bindings(demo_repo: Repository) -
 
 
 async def test_every_user_facing_binding_has_an_id_and_a_description() -> None:
-    for owner in (OpsApp, PortfolioScreen):
+    from opstui.screens.bugs import BugsScreen
+    from opstui.screens.meeting import MeetingScreen
+    from opstui.screens.weekly import WeeklyScreen
+
+    for owner in (OpsApp, PortfolioScreen, BugsScreen, WeeklyScreen, MeetingScreen):
         for binding in owner.BINDINGS:
             assert binding.id, binding  # type: ignore[union-attr]
             assert binding.description, binding  # type: ignore[union-attr]
@@ -242,6 +246,9 @@ async def test_palette_and_notifications_show_names_as_text(demo_repo: Repositor
         assert app._notifications
         notification = list(app._notifications)[-1]
         assert notification.markup is False
+        app.notify("bell\x07 and \x1b[2J clear")
+        await pilot.pause()
+        assert list(app._notifications)[-1].message == "bell and [2J clear"
         await pilot.press("ctrl+p")
         await pilot.press(*"click")
         await pilot.pause(0.5)

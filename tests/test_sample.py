@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from opstui.data.config import Config
-from opstui.data.figures import current_bug_matrix, previous_snapshot
+from opstui.data.figures import week_bug_matrix
 from opstui.data.repository import Repository
 from opstui.data.sample import DEMO_TODAY, DEMO_WEEK, SampleSize, generate
 from opstui.data.workspace import WorkspaceError
@@ -104,7 +104,7 @@ def test_the_demo_holds_the_seeds_four_projects_exactly(demo: Repository) -> Non
 def test_the_demo_bug_matrix_on_review_monday_is_the_seeds_table(demo: Repository) -> None:
     targets = Config().targets
 
-    matrix = current_bug_matrix(demo, DEMO_TODAY, targets, previous_snapshot(demo, DEMO_WEEK))
+    matrix = week_bug_matrix(demo, DEMO_TODAY, targets, DEMO_WEEK)
 
     rows = [
         (row.company, row.counts[Priority.P0], row.counts[Priority.P1], row.counts[Priority.P2],

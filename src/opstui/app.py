@@ -18,6 +18,7 @@ from opstui.commands import ActionCommands, JumpCommands
 from opstui.data.config import Config, ConfigError, save_config
 from opstui.data.figures import current_escalations
 from opstui.data.repository import Repository
+from opstui.domain.text import clean_line, clean_text
 from opstui.modals.error import ErrorDialog
 from opstui.modals.goto import GotoPrompt
 from opstui.modals.help import HelpScreen, help_groups
@@ -155,8 +156,15 @@ class OpsApp(App[int]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """Notifications quote workspace data (names, titles, errors): never markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        """Notifications quote workspace data (names, titles, errors): never markup, and
+        never a control character."""
+        super().notify(
+            clean_text(message),
+            title=clean_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def data_changed(self) -> None:
         """Called after every write: refresh the figures every screen shows."""

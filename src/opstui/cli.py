@@ -296,7 +296,12 @@ def _export(args: argparse.Namespace) -> int:
     document = render_week(snapshot, previous, redact=args.redact).encode("utf-8")
     if args.output is None or str(args.output) == "-":
         return _write_stdout(document)
-    _write_file(args.output, document)
+    from opstui.export.files import write_atomically
+
+    try:
+        write_atomically(args.output, document)
+    except OSError as error:
+        raise CommandError(str(error)) from None
     print(f"wrote {args.output}")
     return 0
 
@@ -310,20 +315,6 @@ def _write_stdout(document: bytes) -> int:
         # The reader stopped early (`| head`): not an error, and no traceback at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
-
-
-def _write_file(path: Path, document: bytes) -> None:
-    """Write beside the target and rename: a reader never sees half a document."""
-    if not path.parent.is_dir():
-        raise CommandError(f"{path.parent}: no such directory")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("wb") as handle:
-            handle.write(document)
-        temporary.replace(path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _freeze(args: argparse.Namespace) -> int:

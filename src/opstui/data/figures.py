@@ -90,15 +90,6 @@ def week_bug_matrix(repo: Repository, today: date, targets: BugTargets, week: st
     return bug_matrix(counts, targets, previous_rates(repo, week))
 
 
-def current_bug_matrix(
-    repo: Repository, today: date, targets: BugTargets, previous: SnapshotData | None
-) -> BugMatrix:
-    """The company-by-priority matrix as of `today`, with trends against `previous`."""
-    counts = repo.company_bug_counts(today, targets.resolution_window_days)
-    rates = previous.resolution_rates() if previous is not None else None
-    return bug_matrix(counts, targets, rates)
-
-
 def _health_rows(
     customers: Sequence[Customer],
     scores: Mapping[int, Sequence[int]],
@@ -121,11 +112,6 @@ def _health_rows(
 def customer_health(repo: Repository, model: HealthModel, today: date) -> list[CustomerHealth]:
     """Every customer with NPS and health, worst health first."""
     return _health_rows(repo.customers(), repo.nps_scores(), model, today)
-
-
-def overall_nps(repo: Repository) -> float | None:
-    """NPS over every response of every customer."""
-    return nps([score for scores in repo.nps_scores().values() for score in scores])
 
 
 def ranked_requests(

@@ -314,7 +314,7 @@ class CustomerDetail(ModalScreen[bool]):
         self.ops.data_changed()  # the header under this dialog shows the count on return
         self.reload()
         if message:
-            self.notify(message, markup=False)
+            self.notify(message)
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -329,7 +329,7 @@ class CustomerDetail(ModalScreen[bool]):
         try:
             self.repo.set_customer_escalated(self.customer_id, raised)
         except Exception as error:  # one statement: nothing was stored
-            self.notify(f"Not saved: {error}", severity="error", markup=False)
+            self.notify(f"Not saved: {error}", severity="error")
             return
         name = clean_line(customer.name)
         self._changed(f"{name} escalated" if raised else f"{name}: escalation cleared")

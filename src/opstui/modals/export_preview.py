@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -15,18 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
-
-def write_document(path: Path, document: str) -> None:
-    """Write beside the target and rename, so a reader never sees half a document."""
-    if not path.parent.is_dir():
-        raise OSError(f"{path.parent}: no such directory")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(document, encoding="utf-8")
-        temporary.replace(path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+from opstui.export.files import write_atomically
 
 
 class ExportPreview(ModalScreen[Path | None]):
@@ -101,7 +89,7 @@ class ExportPreview(ModalScreen[Path | None]):
             return
         path = Path(text).expanduser()
         try:
-            write_document(path, self.query_one(TextArea).text)
+            write_atomically(path, self.query_one(TextArea).text.encode("utf-8"))
         except OSError as error:
             self.query_one("#export-error", Static).update(Content(f"not written: {error}"))
             return

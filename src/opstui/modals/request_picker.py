@@ -193,14 +193,14 @@ def link_to_request(
         try:
             stored = repo.link_feedback(entry_id, request)
         except Exception as error:  # nothing was stored: the link is one transaction
-            screen.notify(f"Not linked: {error}", severity="error", markup=False)
+            screen.notify(f"Not linked: {error}", severity="error")
             done(None)
             return
         asking = len(repo.request_asker_ids().get(stored.id or -1, []))
         message = f"Linked to “{clean_line(stored.title)}”: {_plural(asking, 'customer')} asking"
         if asking >= ROADMAP_CANDIDATE_MIN_CUSTOMERS:
             message += " — ★ roadmap candidate"
-        screen.notify(message, markup=False)
+        screen.notify(message)
         done(stored)
 
     screen.app.push_screen(RequestPicker(ranked_requests(repo), entry.text), picked)

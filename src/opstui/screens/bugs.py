@@ -261,16 +261,18 @@ class BugsScreen(OpsScreen):
 
     def _filters_text(self) -> Content:
         query = self.query_all
-        names = {c.id: c.name for c in self.session.repo.companies()}
-        people = {p.id: p.name for p in self.session.repo.people()}
+        repo = self.session.repo
         parts = []
+        # Names are looked up only for a filter that is set: this runs on every decision.
         if query.company_id is not None:
+            names = {c.id: c.name for c in repo.companies()}
             parts.append(f"company {names.get(query.company_id, '?')}")
         if query.priority is not None:
             parts.append(query.priority.value)
         if query.status is not None:
             parts.append(query.status.value)
         if query.assignee_id is not None:
+            people = {p.id: p.name for p in repo.people()}
             parts.append(f"assignee {people.get(query.assignee_id, '?')}")
         if query.open_only:
             parts.append("open only")

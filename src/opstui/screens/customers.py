@@ -309,9 +309,9 @@ class CustomersScreen(FilterableScreen):
         try:
             change()
         except Exception as error:  # the write failed as a whole: nothing was stored
-            self.notify(f"Not saved: {error}", severity="error", markup=False)
+            self.notify(f"Not saved: {error}", severity="error")
             return
-        self.notify(message, markup=False)
+        self.notify(message)
         self._written()
 
     def _written(self) -> None:

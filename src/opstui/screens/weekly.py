@@ -27,7 +27,7 @@ from opstui.domain.enums import (
 )
 from opstui.domain.escalations import Escalation
 from opstui.domain.models import ActionItem, Company, Decision, Kpis, Person, ReviewWeek, Submission
-from opstui.domain.review import preread, week_action_items
+from opstui.domain.review import is_overdue, preread, week_action_items
 from opstui.domain.snapshot import SnapshotData
 from opstui.domain.weeks import next_week, previous_week, week_days
 from opstui.export.markdown import render_week
@@ -212,7 +212,7 @@ class WeeklyScreen(OpsScreen):
         session = self.session
         repo = session.repo
         week = self.week
-        counts = repo.bug_counts_by_company(
+        counts = repo.company_bug_counts(
             session.today, session.config.targets.resolution_window_days
         )
         open_bugs = tuple(sum(row.open_by_priority.get(p, 0) for row in counts) for p in Priority)
@@ -259,11 +259,7 @@ class WeeklyScreen(OpsScreen):
             kpi_content(data.kpis, data.week, data.open_bugs)
         )
         monday, sunday = week_days(data.week)
-        overdue = sum(
-            1
-            for row in self.table("actions").source.rows(0, 10_000)
-            if "Overdue" in row.cells[5].plain
-        )
+        overdue = sum(1 for item in items if is_overdue(item, session.today))
         bar = Content.assemble(
             (f"Week {data.week}", "bold"),
             f"  {monday:%b %d}–{sunday:%b %d}   ",

@@ -238,22 +238,16 @@ def decision_rows(decisions: Sequence[Decision], now: datetime) -> list[Row]:
     return rows
 
 
-def escalation_rows(escalations: Sequence[Escalation], mask: bool = False) -> list[Row]:
+def escalation_rows(escalations: Sequence[Escalation]) -> list[Row]:
     rows = []
-    customer = 0
     for item in escalations:
-        title = item.title
-        detail = item.detail
-        if mask and item.kind == "customer":
-            customer += 1
-            title, detail = f"Customer {customer}", "(hidden)"
         rows.append(
             Row(
                 f"{item.kind}:{item.target_id}:{item.trigger.name}",
                 (
                     Content.styled(item.trigger.value, "bold $error"),
-                    text_cell(title),
-                    text_cell(detail),
+                    text_cell(item.title),
+                    text_cell(item.detail),
                 ),
             )
         )
