@@ -34,6 +34,8 @@ class Field:
     choices: tuple[tuple[str, Any], ...] = ()
     required: bool = False
     hint: str = ""
+    row_classes: str = ""
+    """Extra CSS classes of the field's row (forms show or hide groups of rows by them)."""
 
 
 class ModelForm(FormScreen[M], Generic[M]):
@@ -91,7 +93,7 @@ class ModelForm(FormScreen[M], Generic[M]):
             yield Static(Content(self.title_text), id="form-title")
             with VerticalScroll(id="form-fields"):
                 for field in self.fields:
-                    with Vertical(classes="form-row"):
+                    with Vertical(classes=f"form-row {field.row_classes}".strip()):
                         yield Label(Content(field.label + (" *" if field.required else "")))
                         yield self._editor(field)
                         yield Static("", id=f"error-{field.name}", classes="field-error")
