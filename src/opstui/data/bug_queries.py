@@ -14,6 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from opstui.domain.enums import OPEN_BUG_STATUSES, BugStatus, Priority
+from opstui.domain.limits import typed_integer
 
 SORT_COLUMNS: dict[str, str] = {
     "id": "b.id",
@@ -87,10 +88,10 @@ def _where(query: BugQuery, today: date) -> tuple[str, list[Any]]:
         clauses.append("b.status IN (?, ?)")
         params.extend(_OPEN)
     for word in query.text.split():
-        number = word.removeprefix("#")
-        if number.isdigit():
+        number = typed_integer(word.removeprefix("#"))
+        if number is not None:
             clauses.append("(b.id = ? OR b.title LIKE ? ESCAPE '\\')")
-            params.extend([int(number), _like(word)])
+            params.extend([number, _like(word)])
         else:
             clauses.append("b.title LIKE ? ESCAPE '\\'")
             params.append(_like(word))

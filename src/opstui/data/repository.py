@@ -56,7 +56,7 @@ from opstui.domain.models import (
     SavedFilter,
     Submission,
 )
-from opstui.domain.text import clean_line
+from opstui.domain.text import clean_json_escapes, clean_line, clean_stored
 
 ModelT = TypeVar("ModelT", bound=Model)
 
@@ -118,6 +118,9 @@ class Repository:
         self.db = db
         self.path = path
         self._readonly_sidecars: list[Path] | None = None
+        # Every string read from the file, whatever table or meta key it comes from and
+        # whoever wrote it, is cleaned of control characters before anything can show it.
+        db.conn.text_factory = clean_stored
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Repository:
@@ -146,10 +149,11 @@ class Repository:
     @property
     def name(self) -> str:
         """The workspace's display name: its `name` meta entry, or its file name."""
-        stored = self.meta("name")
+        stored = clean_line(self.meta("name") or "")
         if stored:
             return stored
-        return self.path.stem if self.path is not None else "workspace"
+        # A file name can hold anything a meta value can.
+        return clean_line(self.path.stem) if self.path is not None else "workspace"
 
     # -- generic --------------------------------------------------------------------------
 
@@ -451,7 +455,7 @@ class Repository:
     def snapshot_data(self, week: str) -> dict[str, Any] | None:
         """A frozen week's stored figures (JSON), or None when the week is not frozen."""
         row = self.db.execute("SELECT data FROM snapshots WHERE week = ?", [week]).fetchone()
-        return None if row is None else dict(json.loads(row[0]))
+        return None if row is None else dict(json.loads(clean_json_escapes(row[0])))
 
     def snapshot_weeks(self) -> list[str]:
         return [row["week"] for row in self._rows("SELECT week FROM snapshots ORDER BY week")]
@@ -532,7 +536,9 @@ class Repository:
         if row is None or row[0] is None:
             return None
         value = row[0]
-        return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
+        if isinstance(value, str) and value[:1] in "[{":
+            return json.loads(clean_json_escapes(value))
+        return value
 
     # -- triage ---------------------------------------------------------------------------
 
@@ -724,7 +730,7 @@ class Repository:
         validating `snapshot_data`'s dict, which matters at thousands of customers.
         """
         row = self.db.execute("SELECT data FROM snapshots WHERE week = ?", [week]).fetchone()
-        return None if row is None else str(row[0])
+        return None if row is None else clean_json_escapes(str(row[0]))
 
     def snapshot_frozen_at(self, week: str) -> datetime | None:
         """When `week` was frozen, or None when it is not."""

@@ -43,6 +43,7 @@ from opstui.domain.enums import (
     SubmissionPart,
     VelocityTrend,
 )
+from opstui.domain.limits import MONEY_MAX, SQLITE_INTEGER_MAX
 from opstui.domain.text import clean_line, clean_text
 
 FOLLOW_UP_WINDOW = timedelta(hours=48)
@@ -84,9 +85,9 @@ Title = Annotated[str, BeforeValidator(_line), AfterValidator(_not_empty)]
 Text = Annotated[str, BeforeValidator(_text)]
 """Free multi-line text."""
 IsoWeek = Annotated[str, BeforeValidator(_line), AfterValidator(_iso_week)]
-Percent = Annotated[float, Field(ge=0, le=100)]
-Count = Annotated[int, Field(ge=0)]
-Money = Annotated[float, Field(ge=0)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0, le=SQLITE_INTEGER_MAX)]
+Money = Annotated[float, Field(ge=0, le=MONEY_MAX, allow_inf_nan=False)]
 
 
 class Model(BaseModel):

@@ -23,6 +23,7 @@ from opstui.domain.bugs import minutes_since, playbook_state
 from opstui.domain.enums import PlaybookStep, Priority
 from opstui.domain.models import Bug, PlaybookCheck, field_errors
 from opstui.domain.text import clean_line, clean_text
+from opstui.widgets.data_select import DataSelect
 
 ANALYSIS_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("customers_affected", "Customers affected", "line"),
@@ -119,7 +120,7 @@ class BugDetail(ModalScreen[Bug | None]):
                             yield Static("", id=f"error-{name}", classes="field-error")
                 with Vertical(classes="form-row"):
                     yield Label(Content("Security / compliance flag"))
-                    yield Select(
+                    yield DataSelect(
                         (("Yes", True), ("No", False)),
                         value=bug.security_flag,
                         allow_blank=False,

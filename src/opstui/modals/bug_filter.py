@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Label, Select, Static
 from opstui.data.bug_queries import BugQuery
 from opstui.domain.enums import BugStatus, Priority
 from opstui.domain.models import Company, Person
+from opstui.widgets.data_select import DataSelect
 
 
 class BugFilterForm(ModalScreen[BugQuery | None]):
@@ -45,7 +46,7 @@ class BugFilterForm(ModalScreen[BugQuery | None]):
         self.people = people
 
     def _select(self, ident: str, options: Sequence[tuple[str, Any]], value: Any) -> Select[Any]:
-        return Select(
+        return DataSelect(
             options, value=value if value is not None else Select.NULL, id=ident, prompt="any"
         )
 

@@ -13,6 +13,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from opstui.domain.limits import typed_integer
+
+MAX_DAYS_AHEAD = 36_500
+"""How far ahead `+N` reaches: a hundred years is far enough, and stays a valid date."""
+
 
 class DatePrompt(ModalScreen[date | None]):
     """A date in YYYY-MM-DD (or +N days from today); must be after `earliest` when given."""
@@ -48,8 +53,11 @@ class DatePrompt(ModalScreen[date | None]):
     def parse(self, text: str) -> date:
         """The date typed: ISO, or +N days from today. Raises ValueError with a message."""
         text = text.strip()
-        if text.startswith("+") and text[1:].isdigit():
-            return self.today + timedelta(days=int(text[1:]))
+        if text.startswith("+"):
+            days = typed_integer(text[1:], maximum=MAX_DAYS_AHEAD)
+            if days is None:
+                raise ValueError(f"+N is a number of days from today, at most {MAX_DAYS_AHEAD}")
+            return self.today + timedelta(days=days)
         try:
             value = date.fromisoformat(text)
         except ValueError:

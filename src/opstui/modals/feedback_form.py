@@ -24,6 +24,7 @@ from opstui.domain.models import FeatureRequest, FeedbackEntry
 from opstui.domain.text import clean_line
 from opstui.modals.form_base import FormScreen
 from opstui.modals.request_picker import link_to_request
+from opstui.widgets.data_select import DataSelect
 
 
 class FeedbackForm(FormScreen[FeedbackEntry]):
@@ -79,7 +80,7 @@ class FeedbackForm(FormScreen[FeedbackEntry]):
                 id="feedback-title",
             )
             yield Label(Content("Kind *"))
-            yield Select(
+            yield DataSelect(
                 [(kind.value, kind) for kind in FeedbackKind],
                 value=self.kind,
                 allow_blank=False,

@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from opstui.domain.models import Model
 from opstui.modals.form_base import FormScreen
+from opstui.widgets.data_select import DataSelect
 
 M = TypeVar("M", bound=Model)
 
@@ -73,7 +74,7 @@ class ModelForm(FormScreen[M], Generic[M]):
         value = self.initial.get(field.name)
         ident = f"field-{field.name}"
         if field.kind == "choice":
-            return Select(
+            return DataSelect(
                 field.choices,
                 value=value if value is not None else Select.NULL,
                 allow_blank=not field.required,
