@@ -282,6 +282,7 @@ def week_snapshot(
         bugs=tuple(
             BugRowFigure(
                 company=row.company,
+                company_id=row.company_id,
                 p0=row.counts[Priority.P0],
                 p1=row.counts[Priority.P1],
                 p2=row.counts[Priority.P2],

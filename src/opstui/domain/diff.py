@@ -1,7 +1,8 @@
 """What changed since last week: one review week's snapshot against the one before.
 
-Pure: both snapshots come in, a `WeekDiff` comes out. Rows are matched by id when both
-snapshots have one, else by name, so a version 1 snapshot (without ids) still compares.
+Pure: both snapshots come in, a `WeekDiff` comes out. Rows (the bug matrix's by company
+id) are matched by id when both snapshots have one, else by name, so a renamed project,
+customer or company is still itself, and an older snapshot without ids still compares.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from opstui.domain.snapshot import (
 )
 from opstui.domain.weeks import week_days
 
-_Row = TypeVar("_Row", ProjectFigure, CustomerFigure, ActionItemFigure, DecisionFigure)
+_Row = TypeVar(
+    "_Row", ProjectFigure, CustomerFigure, ActionItemFigure, DecisionFigure, BugRowFigure
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,8 @@ class WeekDiff:
     new_projects: tuple[ProjectFigure, ...] = ()
     removed_projects: tuple[ProjectFigure, ...] = ()
     bug_movements: tuple[BugMovement, ...] = ()
-    """Companies whose open P0 or P1 count moved, by name, then the total row if it moved."""
+    """Companies whose open P0 or P1 count moved, by (current) name, then the total row if it
+    moved. A company renamed since last week is the same company."""
     band_changes: tuple[BandChange, ...] = ()
     new_escalations: tuple[EscalationFigure, ...] = ()
     cleared_escalations: tuple[EscalationFigure, ...] = ()
@@ -113,7 +117,16 @@ class WeekDiff:
         )
 
 
-def _name_of(row: ProjectFigure | CustomerFigure | ActionItemFigure | DecisionFigure) -> str:
+_Figure = ProjectFigure | CustomerFigure | ActionItemFigure | DecisionFigure | BugRowFigure
+
+
+def _id_of(row: _Figure) -> int | None:
+    return row.company_id if isinstance(row, BugRowFigure) else row.id
+
+
+def _name_of(row: _Figure) -> str:
+    if isinstance(row, BugRowFigure):
+        return row.company
     return row.what if isinstance(row, ActionItemFigure | DecisionFigure) else row.name
 
 
@@ -126,15 +139,17 @@ def _pairs(previous: Iterable[_Row], current: Iterable[_Row]) -> list[tuple[_Row
     by_id: dict[int, _Row] = {}
     by_name: dict[str, _Row] = {}
     for row in previous:
-        if row.id is not None:
-            by_id.setdefault(row.id, row)
+        row_id = _id_of(row)
+        if row_id is not None:
+            by_id.setdefault(row_id, row)
         by_name.setdefault(_name_of(row), row)
     pairs: list[tuple[_Row | None, _Row]] = []
     for row in current:
-        match = by_id.get(row.id) if row.id is not None else None
+        row_id = _id_of(row)
+        match = by_id.get(row_id) if row_id is not None else None
         if match is None:
             candidate = by_name.get(_name_of(row))
-            if candidate is not None and (candidate.id is None or row.id is None):
+            if candidate is not None and (_id_of(candidate) is None or row_id is None):
                 match = candidate
         pairs.append((match, row))
     return pairs
@@ -162,19 +177,17 @@ def _project_changes(
 
 
 def _bug_movements(previous: SnapshotData, current: SnapshotData) -> tuple[BugMovement, ...]:
-    def counts(rows: Iterable[BugRowFigure]) -> dict[str, tuple[int, int]]:
-        return {row.company: (row.p0, row.p1) for row in rows}
-
-    before = counts(previous.company_bug_rows())
-    after = counts(current.company_bug_rows())
-    movements = []
-    for company in sorted(before.keys() | after.keys(), key=lambda name: (name.casefold(), name)):
-        (p0_before, p1_before), (p0_after, p1_after) = (
-            before.get(company, (0, 0)),
-            after.get(company, (0, 0)),
-        )
-        if (p0_before, p1_before) != (p0_after, p1_after):
-            movements.append(BugMovement(company, p0_before, p0_after, p1_before, p1_after))
+    # A company new since last week had no open bugs then; one gone has none now.
+    pairs = _pairs(previous.company_bug_rows(), current.company_bug_rows())
+    gone = _removed(previous.company_bug_rows(), (before for before, _ in pairs))
+    compared = [(before or _no_bugs(after.company), after) for before, after in pairs]
+    compared += [(before, _no_bugs(before.company)) for before in gone]
+    movements = [
+        BugMovement(after.company, before.p0, after.p0, before.p1, after.p1)
+        for before, after in compared
+        if (before.p0, before.p1) != (after.p0, after.p1)
+    ]
+    movements.sort(key=lambda movement: (movement.company.casefold(), movement.company))
     total_before, total_after = previous.bug_total(), current.bug_total()
     if (
         total_before is not None
@@ -192,6 +205,10 @@ def _bug_movements(previous: SnapshotData, current: SnapshotData) -> tuple[BugMo
             )
         )
     return tuple(movements)
+
+
+def _no_bugs(company: str) -> BugRowFigure:
+    return BugRowFigure(company=company, p0=0, p1=0, p2=0, p3=0)
 
 
 def _escalation_key(

@@ -9,6 +9,7 @@ Version history:
 1. portfolio, bug rows, overall NPS, customer health, request ranking, escalations, KPIs.
 2. adds the ids the week-over-week diff matches rows by, average weeks per phase, the bug
    targets of the week, action items, decisions, the risk register and the P0/P1 analysis.
+3. adds the company id to each bug matrix row, so a renamed company keeps its counts.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from opstui.domain.enums import (
 )
 from opstui.domain.settings import BugTargets
 
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3
 
 CROSS_COMPANY = "Cross-company"
 """The company shown for an action item that belongs to no single company."""
@@ -62,6 +63,9 @@ class ProjectFigure(_Figure):
 
 class BugRowFigure(_Figure):
     company: str
+    company_id: int | None = None
+    """The company's id (version 3 on; never on the total row); the diff falls back to
+    the name without it."""
     p0: int
     p1: int
     p2: int

@@ -1,4 +1,4 @@
-"""Text from the workspace as literal text in GitHub-flavoured Markdown.
+r"""Text from the workspace as literal text in GitHub-flavoured Markdown.
 
 Data never becomes Markdown or HTML. Every character that could start emphasis, code, a
 link, a table cell or raw HTML is escaped (backslash escapes GFM honours, or entities for
@@ -6,6 +6,15 @@ link, a table cell or raw HTML is escaped (backslash escapes GFM honours, or ent
 item; and text placed at the start of a line cannot open a heading, list, blockquote,
 code fence, thematic break or table. Headings, lists and tables are only ever the
 exporter's own.
+
+Nothing from the data becomes a link either, not even through GFM's autolink extension,
+which links `www.` domains, `http://`, `https://` and `ftp://` URLs, and e-mail addresses
+(bare, or after `mailto:` or `xmpp:`) in plain text; a domain without `www.` or a scheme
+(`evil.example/path`) it leaves alone. `www.` and `://` are stopped by a backslash escape
+(`www\.`, `https\://`); an e-mail address is found after escapes and entities are
+resolved, so an invisible word joiner (U+2060) goes before its `@`. The visible text is
+unchanged. A full URL is shown, not linked: the extension would read the backslashes of an
+escaped `_`, `~` or `*` inside it as part of the address.
 """
 
 from __future__ import annotations
@@ -33,6 +42,15 @@ _ESCAPES = str.maketrans(
         "&": "&amp;",
     }
 )
+# What GFM's autolink extension links while it parses: `www.` (it is case-sensitive; any
+# case is escaped) and `scheme://`. The escaped character keeps the match from starting.
+_WWW = re.compile(r"(www)\.", re.IGNORECASE)
+_SCHEME = re.compile(r":(?=//)")
+# An e-mail address is linked after parsing, where escapes no longer show; a character
+# that is neither a letter, a digit nor one of `.+-_` just before the `@` leaves it no
+# local part. The word joiner is that character: it is invisible and allows no line break.
+_EMAIL_AT = re.compile(r"(?<=[\w.+-])@")
+_WORD_JOINER = "&#8288;"
 # Line breaks of every kind, tabs and runs of spaces become one space.
 _BREAKS = re.compile("[\\s\u2028\u2029]+")
 # A `#` opens a heading at a line's start and closes one after a space ("Fix #"); "C#"
@@ -46,7 +64,7 @@ _LEADING_MARKER = re.compile(r"^(?:[-+=]|\d{1,9}(?=[.)]))")
 def inline(text: str) -> str:
     """`text` as one line of literal Markdown, safe anywhere, including a line's start."""
     flat = _BREAKS.sub(" ", clean_text(text)).strip()
-    escaped = _HASH.sub(r"\1\\#", flat.translate(_ESCAPES))
+    escaped = _HASH.sub(r"\1\\#", _unlinked(flat.translate(_ESCAPES)))
     marker = _LEADING_MARKER.match(escaped)
     if marker is None:
         return escaped
@@ -55,6 +73,13 @@ def inline(text: str) -> str:
         end = marker.end()
         return f"{escaped[:end]}\\{escaped[end:]}"
     return f"\\{escaped}"
+
+
+def _unlinked(escaped: str) -> str:
+    """Escaped text with every autolink GFM would find in it defused (see above)."""
+    escaped = _WWW.sub(r"\1\\.", escaped)
+    escaped = _SCHEME.sub(r"\\:", escaped)
+    return _EMAIL_AT.sub(f"{_WORD_JOINER}@", escaped)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
