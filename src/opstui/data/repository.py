@@ -238,6 +238,65 @@ class Repository:
             if cursor.rowcount == 0:
                 raise NotFoundError(f"{model.__name__} {entity_id} no longer exists")
 
+    # -- retiring and reassigning -----------------------------------------------------------
+
+    def _references(self, model: type[Model]) -> list[tuple[str, str]]:
+        """Every (table, column) whose foreign key points at `model`'s table."""
+        target = TABLES[model]
+        found = []
+        for table in self.db.table_names():
+            for key in self.db.execute(f"PRAGMA foreign_key_list([{table}])").fetchall():
+                if key[2] == target:
+                    found.append((table, str(key[3])))
+        return sorted(found)
+
+    def dependents(self, model: type[Model], entity_id: int) -> dict[str, int]:
+        """What points at one entity: rows per referencing table and column (only those
+        with rows), e.g. `{"projects.company_id": 5}`. Read from the schema's foreign keys,
+        so nothing that depends on a record can be missed."""
+        counts: dict[str, int] = {}
+        for table, column in self._references(model):
+            row = self.db.execute(
+                f"SELECT count(*) FROM [{table}] WHERE [{column}] = ?", [entity_id]
+            ).fetchone()
+            if row[0]:
+                counts[f"{table}.{column}"] = int(row[0])
+        return counts
+
+    def set_retired(self, model: type[Model], entity_id: int, on: date | None) -> None:
+        """Retire one company, product, person or customer as of `on` (None brings it
+        back): hidden from pickers, kept with everything that points at it."""
+        if "retired_on" not in model.model_fields:
+            raise ValueError(f"{model.__name__} cannot be retired")
+        with self.db.atomic():
+            cursor = self.db.execute(
+                f"UPDATE [{TABLES[model]}] SET retired_on = ? WHERE id = ?",
+                [on.isoformat() if on else None, entity_id],
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"{model.__name__} {entity_id} no longer exists")
+
+    def reassign_and_delete(self, model: type[Model], entity_id: int, to_id: int) -> None:
+        """Point everything that refers to one entity at another, then delete it: one
+        transaction, so a clash (a product name the other company has too) changes nothing."""
+        if entity_id == to_id:
+            raise ValueError("choose another record to hand its links to")
+        with self.db.atomic():
+            if self.get(model, to_id) is None:
+                raise NotFoundError(f"{model.__name__} {to_id} no longer exists")
+            for table, column in self._references(model):
+                # A link both records already have is kept once (the old one goes with the
+                # delete); any other clash fails the whole step.
+                linked = column in self.db.table(table).pks
+                self.db.execute(
+                    f"UPDATE {'OR IGNORE ' if linked else ''}[{table}] SET [{column}] = ?"
+                    f" WHERE [{column}] = ?",
+                    [to_id, entity_id],
+                )
+            cursor = self.db.execute(f"DELETE FROM [{TABLES[model]}] WHERE id = ?", [entity_id])
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"{model.__name__} {entity_id} no longer exists")
+
     def get(self, model: type[ModelT], entity_id: int) -> ModelT | None:
         rows = self._models(model, f"SELECT * FROM [{TABLES[model]}] WHERE id = ?", [entity_id])
         return rows[0] if rows else None

@@ -280,6 +280,18 @@ CREATE TABLE follow_ups (
 """
 
 
+_RECORDS = """
+-- Retired records are hidden from pickers and kept for history and snapshots.
+ALTER TABLE companies ADD COLUMN retired_on TEXT;
+ALTER TABLE products ADD COLUMN retired_on TEXT;
+ALTER TABLE people ADD COLUMN retired_on TEXT;
+ALTER TABLE customers ADD COLUMN retired_on TEXT;
+-- A risk can name the project or company it threatens.
+ALTER TABLE risks ADD COLUMN project_id INTEGER REFERENCES projects(id) ON DELETE SET NULL;
+ALTER TABLE risks ADD COLUMN company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL;
+"""
+
+
 def _run(db: Database, script: str) -> None:
     for statement in script.split(";"):
         if statement.strip():
@@ -301,6 +313,10 @@ def build_migrations() -> Migrations:
     @migrations(name="0003_weekly")
     def weekly(db: Database) -> None:
         _run(db, _WEEKLY)
+
+    @migrations(name="0004_records")
+    def records(db: Database) -> None:
+        _run(db, _RECORDS)
 
     return migrations
 

@@ -150,12 +150,15 @@ def field_errors(error: ValidationError) -> dict[str, str]:
 class Company(Model):
     id: int | None = None
     name: Title
+    retired_on: date | None = None
+    """Set when the company is retired: hidden from pickers, kept in history."""
 
 
 class Product(Model):
     id: int | None = None
     company_id: int
     name: Title
+    retired_on: date | None = None
 
 
 class Person(Model):
@@ -164,6 +167,7 @@ class Person(Model):
     role: PersonRole
     company_id: int | None = None
     email: Line | None = None
+    retired_on: date | None = None
 
 
 class PhaseChange(Model):
@@ -283,6 +287,7 @@ class Customer(Model):
     churn_risk: ChurnRisk = ChurnRisk.LOW
     escalated: bool = False
     escalation_note: Text = ""
+    retired_on: date | None = None
 
 
 class NpsResponse(Model):
@@ -357,6 +362,8 @@ class Risk(Model):
     owner_id: int | None = None
     mitigation: Text = ""
     status: RiskStatus = RiskStatus.OPEN
+    project_id: int | None = None
+    company_id: int | None = None
 
 
 class ReviewWeek(Model):
