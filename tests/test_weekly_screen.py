@@ -213,8 +213,10 @@ async def test_kpis_are_validated_on_entry(demo_repo: Repository) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is form
-        assert "less than or equal to 100" in str(form.query_one("#error-uptime_pct").render())
-        assert "greater than or equal to -100" in str(form.query_one("#error-nps").render())
+        assert "Uptime is a percentage from 0 to 100" in str(
+            form.query_one("#error-uptime_pct").render()
+        )
+        assert "NPS is a number from -100 to 100" in str(form.query_one("#error-nps").render())
         form.query_one("#field-uptime_pct", Input).value = "99.9"
         form.query_one("#field-nps", Input).value = "42"
         await pilot.press("ctrl+s")

@@ -45,6 +45,7 @@ from opstui.domain.enums import (
 )
 from opstui.domain.limits import MONEY_MAX, SQLITE_INTEGER_MAX
 from opstui.domain.text import clean_line, clean_text
+from opstui.domain.wording import problem_in_words
 
 FOLLOW_UP_WINDOW = timedelta(hours=48)
 """A follow-up decision is due this long after it was raised (seed: within 48 hours)."""
@@ -129,15 +130,28 @@ class Model(BaseModel):
         return cleaned
 
 
+def _model_named(title: str) -> type[Model] | None:
+    """The model class a validation error is about (its title is the class name)."""
+    stack: list[type[Model]] = [Model]
+    while stack:
+        kind = stack.pop()
+        if kind.__name__ == title:
+            return kind
+        stack.extend(kind.__subclasses__())
+    return None
+
+
 def field_errors(error: ValidationError) -> dict[str, str]:
-    """One message per field, for showing each error under its form field."""
+    """One message per field, in the user's words, for showing each error under its field."""
+    model = _model_named(error.title)
     messages: dict[str, str] = {}
     for item in error.errors():
-        message = str(item["msg"]).removeprefix("Value error, ")
         if item["loc"]:
             field = str(item["loc"][0])
+            message = problem_in_words(item, model)
         else:
             # Cross-field checks name their field as "field: message".
+            message = str(item["msg"]).removeprefix("Value error, ")
             field, _, rest = message.partition(": ")
             if rest and field.isidentifier():
                 message = rest

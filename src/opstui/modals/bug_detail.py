@@ -23,6 +23,7 @@ from opstui.domain.bugs import minutes_since, playbook_state
 from opstui.domain.enums import PlaybookStep, Priority
 from opstui.domain.models import Bug, PlaybookCheck, field_errors
 from opstui.domain.text import clean_line, clean_text
+from opstui.modals.form_base import DiscardGuard
 from opstui.widgets.data_select import DataSelect
 
 ANALYSIS_FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -41,7 +42,7 @@ def _window(start: int, end: int) -> str:
     return f"{start}–{end} min"
 
 
-class BugDetail(ModalScreen[Bug | None]):
+class BugDetail(DiscardGuard, ModalScreen[Bug | None]):
     """Shows a bug; returns the bug with edited analysis fields, or None when closed."""
 
     # The playbook's number keys must not land in a text field first.
@@ -212,8 +213,12 @@ class BugDetail(ModalScreen[Bug | None]):
             return
         self.dismiss(bug)
 
+    def on_mount(self) -> None:
+        # Fields take their initial values while mounting (the Select's among them).
+        self.call_after_refresh(self.remember_typed)
+
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.leave_unless_typed(lambda: self.dismiss(None))
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

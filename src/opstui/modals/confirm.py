@@ -31,16 +31,19 @@ class ConfirmDialog(ModalScreen[bool]):
     ConfirmDialog Button { margin-left: 2; }
     """
 
-    def __init__(self, question: Content | str, confirm_label: str = "Yes") -> None:
+    def __init__(
+        self, question: Content | str, confirm_label: str = "Yes", cancel_label: str = "No"
+    ) -> None:
         super().__init__()
         self.question = question if isinstance(question, Content) else Content(question)
         self.confirm_label = confirm_label
+        self.cancel_label = cancel_label
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question, id="question")
             with Horizontal():
-                yield Button("No (n)", id="no")
+                yield Button(f"{self.cancel_label} (n)", id="no")
                 yield Button(f"{self.confirm_label} (y)", id="yes", variant="warning")
 
     def on_mount(self) -> None:

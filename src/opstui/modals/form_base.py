@@ -1,19 +1,22 @@
-"""What every form shares: `ctrl+s` saves, `esc` cancels, and a validation error shows
-under its own field while everything typed stays in place."""
+"""What every form shares: `ctrl+s` saves, `esc` cancels (asking first when something was
+typed), and a validation error shows under its own field while everything typed stays in
+place."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Generic, TypeVar
+from collections.abc import Callable
+from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import ValidationError
-from textual import on
+from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from opstui.domain.models import field_errors
+from opstui.modals.confirm import ConfirmDialog
 
 T = TypeVar("T")
 
@@ -21,7 +24,56 @@ ROOT = "__root__"
 """Errors of the form as a whole (or of fields it does not show) go under this key."""
 
 
-class FormScreen(ModalScreen[T | None], Generic[T]):
+def typed_state(screen: Screen[Any]) -> tuple[tuple[str, object], ...]:
+    """What the user can have changed in `screen`'s fields, to compare before and after."""
+    state: list[tuple[str, object]] = []
+    for index, widget in enumerate(
+        screen.query("Input, TextArea, Select, Checkbox, SelectionList")
+    ):
+        value: object
+        if isinstance(widget, TextArea):
+            value = widget.text
+        elif isinstance(widget, SelectionList):
+            value = tuple(widget.selected)
+        elif isinstance(widget, Input | Select | Checkbox):
+            value = widget.value
+        else:
+            continue
+        state.append((widget.id or str(index), value))
+    return tuple(state)
+
+
+class DiscardGuard:
+    """Mixin for a modal with fields: leaving it with unsaved typing asks "Discard changes?"
+    first, so nothing typed is lost to a stray `esc`."""
+
+    _typed_at_start: tuple[tuple[str, object], ...] | None = None
+
+    def remember_typed(self: Any) -> None:
+        """Take the fields' values as they are now as the unchanged state."""
+        self._typed_at_start = typed_state(self)
+
+    def leave_unless_typed(self: Any, leave: Callable[[], object]) -> None:
+        """Run `leave` now if nothing changed, else once the user says to discard."""
+        if self._typed_at_start is None or typed_state(self) == self._typed_at_start:
+            leave()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                leave()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                Content("Discard changes? What you typed is not saved."),
+                confirm_label="Discard",
+                cancel_label="Keep editing",
+            ),
+            answered,
+        )
+
+
+class FormScreen(DiscardGuard, ModalScreen[T | None], Generic[T]):
     """A modal form. Subclasses build the model in `validated` (pydantic raises the errors)
     and may store it in `accept`; the form closes with what `accept` returns."""
 
@@ -29,6 +81,11 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
     ]
+
+    @on(events.Mount)
+    def _remember_after_first_layout(self) -> None:
+        # Fields take their initial values while mounting (a Select's value among them).
+        self.call_after_refresh(self.remember_typed)
 
     def validated(self) -> T:
         """The form's content as a validated model; raises `ValidationError`."""
@@ -78,7 +135,7 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
             self.dismiss(result)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave_unless_typed(lambda: self.dismiss(None))
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
