@@ -51,6 +51,10 @@ def _weekly_screen() -> Screen[Any]:
     return WeeklyScreen()
 
 
+EXTERNAL_CHECK_SECONDS = 1.5
+"""How often the app asks SQLite whether another process has committed."""
+
+
 class OpsApp(App[int]):
     """opstui: the weekly product-operations review."""
 
@@ -89,6 +93,10 @@ class OpsApp(App[int]):
         self.save_settings = save_settings
         """Whether theme changes are written to the config file (off in tests)."""
         self.escalation_count: int | None = None
+        self.revision = 0
+        """Goes up with every write, this process's or another's; a screen that has shown
+        an older revision reloads when it is shown again."""
+        self._data_version: int | None = None
         self._showing_error = False
         self._started_up = False
         super().__init__()
@@ -106,6 +114,8 @@ class OpsApp(App[int]):
             self.notify(f"Unknown theme {self.session.config.theme!r}", severity="warning")
         self.set_keymap(self.session.config.keymap)
         self.switch_mode(self.initial_mode)
+        self._data_version = self.session.repo.data_version()
+        self.set_interval(EXTERNAL_CHECK_SECONDS, self.check_external_writes)
 
     def screen_ready(self) -> None:
         """A screen shows its data. After the first one, the rest of start-up runs."""
@@ -167,8 +177,24 @@ class OpsApp(App[int]):
         )
 
     def data_changed(self) -> None:
-        """Called after every write: refresh the figures every screen shows."""
+        """Called after every write of this process: the figures every screen shows are
+        behind. The screen that wrote has reloaded itself; the others reload when shown."""
+        self.revision += 1
+        if isinstance(self.screen, OpsScreen):
+            self.screen.seen_revision = self.revision
         self.count_escalations()
+
+    def check_external_writes(self) -> None:
+        """Notice commits of other processes (two terminals, the projector): the visible
+        screen reloads at once, keeping its cursor; the others when shown."""
+        version = self.session.repo.data_version()
+        if version == self._data_version:
+            return
+        self._data_version = version
+        self.revision += 1
+        self.count_escalations()
+        if isinstance(self.screen, OpsScreen):
+            self.screen.reload_if_behind()
 
     def jump_to(self, mode: str, entity_id: int) -> None:
         """Switch to `mode` and select the entity (command palette)."""

@@ -309,6 +309,11 @@ class Repository:
 
     # -- meta -----------------------------------------------------------------------------
 
+    def data_version(self) -> int:
+        """SQLite's count of commits by other connections: it changes when another process
+        has written the file."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])

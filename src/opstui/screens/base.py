@@ -31,8 +31,22 @@ class OpsScreen(Screen[None]):
         """Background work of this screen reports to the app (failures get one dialog)."""
         self.ops.worker_changed(event)
 
+    seen_revision = -1
+    """The app's revision this screen's data is from (see `OpsApp.revision`)."""
+
     def on_screen_resume(self) -> None:
         self.refresh_header()
+        self.reload_if_behind()
+
+    def reload_if_behind(self) -> None:
+        """Reload (keeping cursor and filter) when the workspace changed since the screen
+        last loaded. A screen still loading for the first time will show fresh data."""
+        if self.seen_revision >= self.ops.revision:
+            return
+        first = self.seen_revision < 0
+        self.seen_revision = self.ops.revision
+        if not first and self.is_loaded:
+            self.data_changed()
 
     def refresh_header(self) -> None:
         for header in self.query(WorkspaceHeader):
