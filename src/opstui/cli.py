@@ -8,13 +8,14 @@ stderr and a non-zero exit.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import shutil
 import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -28,6 +29,11 @@ COMMANDS = ("demo", "export", "freeze", "init", "sample")
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+"""The days `--as-of` and `--week` accept. Far enough from the calendar's ends (year 1,
+year 9999) that no window, week or deadline computed from them leaves it."""
 
 
 class CommandError(Exception):
@@ -43,19 +49,28 @@ class _Parser(argparse.ArgumentParser):
 
 def _as_of(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid date {value!r}, expected YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"date {value} is outside {_supported_days()}")
+    return day
 
 
 def _iso_week(value: str) -> str:
     from opstui.domain.weeks import week_monday
 
     try:
-        week_monday(value)
+        monday = week_monday(value)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"invalid week {value!r} ({error})") from None
+    if not FIRST_DAY <= monday <= LAST_DAY - timedelta(days=6):
+        raise argparse.ArgumentTypeError(f"week {value} is outside {_supported_days()}")
     return value
+
+
+def _supported_days() -> str:
+    return f"the supported days {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
 
 
 def _positive(value: str) -> int:
@@ -250,18 +265,14 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_for_script(args: argparse.Namespace, *, readonly: bool = False) -> Repository:
+def _script_workspace(args: argparse.Namespace) -> Path:
     """The named workspace, or the default one; scripts never create a workspace."""
-    from opstui.data.repository import Repository
-
     workspace: Path | None = args.workspace
     if workspace is None:
         from opstui.paths import default_workspace
 
         workspace = default_workspace()
-    if readonly:
-        return Repository.open_readonly(workspace)
-    return Repository.open(workspace)
+    return workspace
 
 
 def _review_week(repo: Repository, week: str | None) -> str:
@@ -278,32 +289,72 @@ def _export(args: argparse.Namespace) -> int:
     live as of `--as-of` when given, else as of today but never after the week's Sunday
     (`snapshot_date`), so exporting a past week shows it as it stood at its end."""
     from opstui.data.config import load_config
+    from opstui.data.repository import Repository
     from opstui.data.review import SnapshotDamagedError, review_snapshots, snapshot_date
+    from opstui.data.workspace import explain_failure
+    from opstui.export.files import refuse_workspace_files, write_atomically
     from opstui.export.markdown import render_week
 
     config = load_config()
-    repo = _open_for_script(args, readonly=True)
+    workspace = _script_workspace(args)
+    to_stdout = args.output is None or str(args.output) == "-"
+    # The output is checked before anything is read: the export must never take the
+    # workspace's place, whatever name or redirect points at it.
+    try:
+        if to_stdout:
+            _check_stdout(workspace)
+        else:
+            refuse_workspace_files(args.output, workspace)
+    except OSError as error:
+        raise CommandError(str(error)) from None
+    repo = Repository.open_readonly(workspace)
     try:
         week = _review_week(repo, args.week)
         as_of = args.as_of or snapshot_date(week, date.today())
         snapshot, previous = review_snapshots(repo, week, as_of, config.targets, config.health)
     except SnapshotDamagedError as error:
         raise CommandError(str(error)) from None
-    except sqlite3.DatabaseError as error:
-        raise CommandError(f"{repo.path}: damaged workspace ({error})") from None
+    except sqlite3.Error as error:
+        raise explain_failure(workspace, error) from None
     finally:
         repo.close()
     document = render_week(snapshot, previous, redact=args.redact).encode("utf-8")
-    if args.output is None or str(args.output) == "-":
+    if to_stdout:
         return _write_stdout(document)
-    from opstui.export.files import write_atomically
-
     try:
-        write_atomically(args.output, document)
+        write_atomically(args.output, document, workspace=workspace)
     except OSError as error:
+        if error.errno == errno.EPIPE:
+            return 0  # `-o /dev/stdout | head`: the reader stopped early, as with stdout.
         raise CommandError(str(error)) from None
-    print(f"wrote {args.output}")
+    if not _is_stdout(args.output):
+        print(f"wrote {args.output}")
     return 0
+
+
+def _is_stdout(path: Path) -> bool:
+    """Whether `path` is where standard output goes (`-o /dev/stdout`): the document is
+    all that belongs there."""
+    if sys.stdout is None:
+        return False
+    try:
+        return os.path.samestat(os.stat(path), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError):
+        return False
+
+
+def _check_stdout(workspace: Path) -> None:
+    """Standard output can take the document: it is open, and not the workspace itself
+    (`opstui export W.db >> W.db`)."""
+    from opstui.export.files import refuse_workspace_stream
+
+    if sys.stdout is None:
+        raise CommandError("standard output is closed; nothing was written (use -o FILE)")
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):
+        return  # Not backed by a descriptor (captured): nothing on disk to protect.
+    refuse_workspace_stream(descriptor, workspace)
 
 
 def _write_stdout(document: bytes) -> int:
@@ -314,15 +365,20 @@ def _write_stdout(document: bytes) -> int:
     except BrokenPipeError:
         # The reader stopped early (`| head`): not an error, and no traceback at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as error:
+        raise CommandError(f"cannot write to standard output ({error.strerror or error})") from None
     return 0
 
 
 def _freeze(args: argparse.Namespace) -> int:
     from opstui.data.config import load_config
+    from opstui.data.repository import Repository
     from opstui.data.review import AlreadyFrozenError, freeze_week, snapshot_date, unfreeze_week
+    from opstui.data.workspace import explain_failure
 
     config = load_config()
-    repo = _open_for_script(args)
+    workspace = _script_workspace(args)
+    repo = Repository.open(workspace)
     try:
         week = _review_week(repo, args.week)
         if args.unfreeze:
@@ -343,6 +399,9 @@ def _freeze(args: argparse.Namespace) -> int:
             )
         except AlreadyFrozenError as error:
             raise CommandError(f"{error}; pass --replace to freeze it again") from None
+    except sqlite3.Error as error:
+        # Each change is one transaction, rolled back when it fails.
+        raise explain_failure(workspace, error) from None
     finally:
         repo.close()
     print(f"froze {week} (figures as of {as_of.isoformat()})")
@@ -375,6 +434,7 @@ def _report(error: Exception) -> int:
     from opstui.data.config import ConfigError
     from opstui.data.workspace import WorkspaceError
 
+    code = EXIT_USAGE if isinstance(error, ConfigError) and error.usage else EXIT_ERROR
     if isinstance(error, WorkspaceError | ConfigError | CommandError):
         message = str(error)
     elif isinstance(error, OSError):
@@ -384,4 +444,4 @@ def _report(error: Exception) -> int:
     # One line whatever the error (a validation error lists one problem per line).
     message = message.splitlines()[0] if message.strip() else type(error).__name__
     print(f"opstui: error: {message}", file=sys.stderr)
-    return EXIT_ERROR
+    return code

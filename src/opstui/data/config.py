@@ -22,6 +22,12 @@ CONFIG_ENV = "OPSTUI_CONFIG"
 class ConfigError(Exception):
     """The configuration file cannot be read or holds a bad value (one-line message)."""
 
+    def __init__(self, message: str, *, usage: bool = True) -> None:
+        super().__init__(message)
+        self.usage = usage
+        """Whether the user wrote something wrong (a usage error), rather than the file
+        failing to be read."""
+
 
 class Config(BaseModel):
     """Everything a user can set in `config.toml`."""
@@ -61,9 +67,15 @@ def load_config(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return Config()
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror})") from None
+        raise ConfigError(f"{path}: cannot read ({error.strerror})", usage=False) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    except UnicodeDecodeError as error:
+        # TOML is UTF-8 by definition; a file saved as Latin-1 or UTF-16 is not TOML.
+        byte = error.object[error.start]
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{byte:02x} at offset {error.start}); save it as UTF-8"
+        ) from None
     try:
         return Config.model_validate(raw)
     except ValidationError as error:

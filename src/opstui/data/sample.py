@@ -17,6 +17,7 @@ from opstui.data import sample_seed as seed
 from opstui.data.config import Config
 from opstui.data.figures import week_snapshot
 from opstui.data.repository import Repository
+from opstui.data.workspace import building_workspace
 from opstui.domain.enums import (
     SUBMISSION_PARTS,
     ActionPriority,
@@ -758,20 +759,17 @@ class _Generator:
 
 
 def generate(path: str | Path, size: SampleSize | None = None) -> Path:
-    """Write a new workspace at `path` with the demo content (scaled by `size`)."""
+    """Write a new workspace at `path` with the demo content (scaled by `size`).
+
+    The workspace is built beside `path` and appears there only once complete: an
+    interrupted or failed run leaves nothing at `path`, so running again just works.
+    """
     path = Path(path)
-    repo = Repository.create(path)
-    try:
-        _Generator(repo, size or SampleSize()).run()
+    with building_workspace(path) as db:
+        _Generator(Repository(db, path), size or SampleSize()).run()
         # Fixed migration timestamps keep the file's content identical on every run.
-        repo.db.execute("UPDATE _sqlite_migrations SET applied_at = ?", [_GENERATED_AT])
-        repo.db.conn.commit()
-        repo.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        repo.db.execute("VACUUM")
-    except BaseException:
-        repo.close()
-        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            leftover.unlink(missing_ok=True)
-        raise
-    repo.close()
+        db.execute("UPDATE _sqlite_migrations SET applied_at = ?", [_GENERATED_AT])
+        db.conn.commit()
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("VACUUM")
     return path

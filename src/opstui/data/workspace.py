@@ -1,16 +1,25 @@
 """Opening, creating, checking and upgrading workspace files.
 
 A workspace is one SQLite file. Opening never creates a file; creating is always on
-purpose. A file that is not a workspace, or is damaged, or was written by a newer opstui is
-refused with a one-line `WorkspaceError` before anything is written to it, so the file
-stays byte-for-byte as it was. Pending migrations run after a verified backup copy, all in
-one transaction.
+purpose, and a new workspace is built in a hidden file beside its name and renamed into
+place only when complete, so an interrupted `init` or `sample` leaves nothing at the name.
+A file that is not a workspace, or is damaged, or was written by a newer opstui is refused
+with a one-line `WorkspaceError` before anything is written to it, so the file stays
+byte-for-byte as it was; so is a workspace that cannot be written (read-only file, folder
+or file system) when it is opened for writing. Pending migrations run after a verified
+backup copy, all in one transaction. SQLite's and the system's errors reach the user in
+words (`explain_failure`): a full disk, a read-only workspace, a busy one, a damaged one.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import shutil
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,13 +32,108 @@ from opstui.domain.text import clean_line
 BUSY_TIMEOUT_MS = 5000
 _MAGIC = b"SQLite format 3\x00"
 
+NEARLY_FULL_BYTES = 1 << 20
+"""Below this much free space, a SQLite I/O error is the disk filling up: SQLite reports a
+`-shm` file it cannot grow as a plain "disk I/O error"."""
+
+# SQLite's primary result codes (the low byte of an extended code).
+_SQLITE_PERM = 3
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+_SQLITE_READONLY = 8
+_SQLITE_IOERR = 10
+_SQLITE_CORRUPT = 11
+_SQLITE_FULL = 13
+_SQLITE_CANTOPEN = 14
+_SQLITE_NOTADB = 26
+
+_NO_SPACE_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+NOTHING_CHANGED = "nothing was changed"
+NOTHING_CREATED = "nothing was created"
+
 
 class WorkspaceError(Exception):
     """A workspace cannot be opened or created; the message is one line for the user."""
 
 
-def _uri(path: Path, mode: str) -> str:
-    return f"file:{quote(str(path.resolve()))}?mode={mode}"
+def _uri(path: Path, mode: str, *, immutable: bool = False) -> str:
+    return f"file:{quote(str(path.resolve()))}?mode={mode}" + ("&immutable=1" if immutable else "")
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return Path(f"{path}-wal"), Path(f"{path}-shm")
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def _no_space_words(path: Path, outcome: str) -> WorkspaceError:
+    return WorkspaceError(f"{path}: no space left on the device holding {path.name}; {outcome}")
+
+
+def _read_only_words(path: Path, what: str, outcome: str) -> WorkspaceError:
+    return WorkspaceError(f"{path}: the workspace is read-only ({what}); {outcome}")
+
+
+def explain_failure(
+    path: Path, error: sqlite3.Error | OSError, outcome: str = NOTHING_CHANGED
+) -> WorkspaceError:
+    """A SQLite or system error met while using the workspace at `path`, in words.
+
+    `outcome` says what the failure left behind; it must be true of the caller (a failed
+    transaction is rolled back, so "nothing was changed").
+    """
+    if isinstance(error, OSError):
+        if error.errno in _NO_SPACE_ERRNOS:
+            return _no_space_words(path, outcome)
+        if error.errno in _READ_ONLY_ERRNOS:
+            return _read_only_words(path, error.strerror or "cannot be written", outcome)
+        return WorkspaceError(f"{path}: {error.strerror or error}; {outcome}")
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    free = _free_bytes(path.parent)
+    if code == _SQLITE_FULL or (
+        code == _SQLITE_IOERR and free is not None and free < NEARLY_FULL_BYTES
+    ):
+        return _no_space_words(path, outcome)
+    if code in (_SQLITE_READONLY, _SQLITE_PERM):
+        return _read_only_words(path, "it cannot be written", outcome)
+    if code == _SQLITE_CANTOPEN and not os.access(path.parent, os.W_OK | os.X_OK):
+        return _read_only_words(path, "its folder cannot be written", outcome)
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return WorkspaceError(
+            f"{path}: busy (another program is writing to the workspace); {outcome}, try again"
+        )
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return WorkspaceError(f"{path}: damaged workspace ({error})")
+    return WorkspaceError(f"{path}: cannot use the workspace ({error}); {outcome}")
+
+
+def _require_writable(path: Path) -> None:
+    """Refuse, before anything is written, a workspace that cannot be written: SQLite would
+    open it read-only without a word and fail at the first change, after its `-wal` and
+    `-shm` files were made.
+
+    Asked with `access(2)`, which also answers for what permission bits do not show
+    (root, immutable files, read-only file systems) and, unlike opening and closing the
+    file, never drops the locks this process's SQLite connections hold on it.
+    """
+    for file in (path, *_sidecars(path)):
+        if (file == path or file.exists()) and not os.access(file, os.W_OK):
+            what = (
+                "the file cannot be written" if file == path else f"{file.name} cannot be written"
+            )
+            raise _read_only_words(path, what, NOTHING_CHANGED)
+    if not all(sidecar.exists() for sidecar in _sidecars(path)) and not os.access(
+        path.parent, os.W_OK | os.X_OK
+    ):
+        # Writing needs the `-wal` and `-shm` files beside the workspace.
+        raise _read_only_words(path, "its folder cannot be written", NOTHING_CHANGED)
 
 
 def _check_header(path: Path) -> None:
@@ -67,8 +171,16 @@ def _check_header(path: Path) -> None:
         raise WorkspaceError(f"{path}: a SQLite database, but not an opstui workspace")
 
 
-def _sidecars(path: Path) -> tuple[Path, Path]:
-    return Path(f"{path}-wal"), Path(f"{path}-shm")
+def _remove_created_sidecars(path: Path, existed: set[Path]) -> None:
+    """Remove the `-shm` and empty `-wal` files a connection made; never a `-wal` holding
+    data, and never one that was there before."""
+    for sidecar in _sidecars(path):
+        if (
+            sidecar not in existed
+            and sidecar.exists()
+            and (sidecar.name.endswith("-shm") or sidecar.stat().st_size == 0)
+        ):
+            sidecar.unlink(missing_ok=True)
 
 
 def _inspect(path: Path, migrations: Migrations) -> list[str]:
@@ -81,24 +193,19 @@ def _inspect(path: Path, migrations: Migrations) -> list[str]:
     try:
         conn = sqlite3.connect(_uri(path, "ro"), uri=True)
     except sqlite3.Error as error:
-        raise WorkspaceError(f"{path}: cannot open ({error})") from None
+        _remove_created_sidecars(path, existed)
+        raise explain_failure(path, error) from None
     try:
         check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         if check != "ok":
             raise WorkspaceError(f"{path}: damaged workspace ({clean_line(str(check))})")
         db = Database(conn, execute_plugins=False, recursive_triggers=False)
         return [migration.name for migration in migrations.applied(db)]
-    except sqlite3.DatabaseError as error:
-        raise WorkspaceError(f"{path}: damaged workspace ({error})") from None
+    except sqlite3.Error as error:
+        raise explain_failure(path, error) from None
     finally:
         conn.close()
-        for sidecar in _sidecars(path):
-            if (
-                sidecar not in existed
-                and sidecar.exists()
-                and (sidecar.name.endswith("-shm") or sidecar.stat().st_size == 0)
-            ):
-                sidecar.unlink(missing_ok=True)
+        _remove_created_sidecars(path, existed)
 
 
 def _known_migrations(migrations: Migrations) -> set[str]:
@@ -110,14 +217,24 @@ def _known_migrations(migrations: Migrations) -> set[str]:
         empty.close()
 
 
-def _connect(path: Path, mode: str) -> Database:
+def _connect(path: Path, mode: str, *, building_for: Path | None = None) -> Database:
+    """A read-write connection with the workspace's settings. A failure to open leaves no
+    sidecar file behind and is explained in words — as a failure to create `building_for`
+    when `path` is the hidden file a new workspace is built in."""
+    existed = {sidecar for sidecar in _sidecars(path) if sidecar.exists()}
+    conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(_uri(path, mode), uri=True, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.Error as error:
-        raise WorkspaceError(f"{path}: cannot open for writing ({error})") from None
+        if conn is not None:
+            conn.close()
+        _remove_created_sidecars(path, existed)
+        if building_for is not None:
+            raise explain_failure(building_for, error, NOTHING_CREATED) from None
+        raise explain_failure(path, error) from None
     return Database(conn, execute_plugins=False)
 
 
@@ -139,8 +256,12 @@ def backup_workspace(db: Database, path: Path, label: str) -> Path:
         check = copy.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok" or _table_counts(copy_db) != _table_counts(db):
             raise WorkspaceError(f"{path}: backup before upgrade failed verification")
-    finally:
+    except BaseException:
         copy.close()
+        # A half-written backup (a full disk) is no backup: do not leave it looking like one.
+        _remove_with_sidecars(target)
+        raise
+    copy.close()
     return target
 
 
@@ -153,6 +274,7 @@ def open_workspace(path: str | os.PathLike[str], migrations: Migrations = MIGRAT
     """
     path = Path(path)
     _check_header(path)
+    _require_writable(path)
     applied = _inspect(path, migrations)
     known = _known_migrations(migrations)
     newer = [name for name in applied if name not in known]
@@ -171,6 +293,9 @@ def open_workspace(path: str | os.PathLike[str], migrations: Migrations = MIGRAT
         except WorkspaceError:
             db.close()
             raise
+        except (sqlite3.Error, OSError) as error:
+            db.close()
+            raise explain_failure(path, error, "workspace left as it was") from None
         except Exception as error:
             db.close()
             raise WorkspaceError(
@@ -193,12 +318,16 @@ def open_workspace_readonly(
     _check_header(path)
     existed = {sidecar for sidecar in _sidecars(path) if sidecar.exists()}
     try:
-        conn = sqlite3.connect(_uri(path, "ro"), uri=True, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn = _read_connection(path)
         db = Database(conn, execute_plugins=False, recursive_triggers=False)
-        applied = [migration.name for migration in migrations.applied(db)]
-    except sqlite3.DatabaseError as error:
-        raise WorkspaceError(f"{path}: damaged workspace ({error})") from None
+        try:
+            applied = [migration.name for migration in migrations.applied(db)]
+        except sqlite3.Error:
+            db.close()
+            raise
+    except sqlite3.Error as error:
+        _remove_created_sidecars(path, existed)
+        raise explain_failure(path, error) from None
     created = [sidecar for sidecar in _sidecars(path) if sidecar not in existed]
     known = _known_migrations(migrations)
     if any(name not in known for name in applied):
@@ -210,6 +339,36 @@ def open_workspace_readonly(
     return db, created
 
 
+def _read_connection(path: Path) -> sqlite3.Connection:
+    """A read-only connection that has read the schema (which is when a WAL file is opened).
+
+    Reading a WAL-mode file needs a `-shm` file beside it. Where none can be made (a
+    read-only folder, a full disk) and the `-wal` is absent or empty — so the file itself
+    holds every committed change — the file is read as immutable instead, without the
+    `-shm`. Nothing can commit to it meanwhile: a writer would need those same files.
+    """
+    try:
+        return _schema_read(path, immutable=False)
+    except sqlite3.OperationalError as error:
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+        wal = _sidecars(path)[0]
+        wal_empty = not wal.exists() or wal.stat().st_size == 0
+        if code not in (_SQLITE_CANTOPEN, _SQLITE_IOERR, _SQLITE_READONLY) or not wal_empty:
+            raise
+    return _schema_read(path, immutable=True)
+
+
+def _schema_read(path: Path, *, immutable: bool) -> sqlite3.Connection:
+    conn = sqlite3.connect(_uri(path, "ro", immutable=immutable), uri=True, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def close_readonly(db: Database, created: list[Path]) -> None:
     """Close a read-only workspace and remove the sidecar files its opening created."""
     db.close()
@@ -218,29 +377,143 @@ def close_readonly(db: Database, created: list[Path]) -> None:
             sidecar.unlink(missing_ok=True)
 
 
-def create_workspace(
+# -- creating ---------------------------------------------------------------------------------
+
+_BUILDING_SUFFIX = ".creating"
+
+
+def _building_name(path: Path, pid: int, number: int) -> Path:
+    return path.with_name(f".{path.name}.{pid}-{number}{_BUILDING_SUFFIX}")
+
+
+def _with_sidecars(path: Path) -> tuple[Path, ...]:
+    return (path, *_sidecars(path), Path(f"{path}-journal"))
+
+
+def _remove_with_sidecars(path: Path) -> None:
+    for file in _with_sidecars(path):
+        with suppress(OSError):
+            file.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # Another user's process: alive, and not ours to judge.
+    return True
+
+
+def _sweep_abandoned(path: Path) -> None:
+    """Remove what a killed `init`/`sample` for the same name left: its half-built hidden
+    file and sidecars, named after a process that no longer runs."""
+    if os.name != "posix":  # `os.kill(pid, 0)` only asks, never kills, on POSIX.
+        return
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)-\d+{re.escape(_BUILDING_SUFFIX)}$")
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        match = pattern.match(name)
+        if match is not None and not _process_alive(int(match[1])):
+            _remove_with_sidecars(path.parent / name)
+
+
+def _claim_building_file(path: Path) -> Path:
+    """An empty file of our own beside `path` (SQLite takes an empty file as a new
+    database), created exclusively with the mode a new file gets from the umask."""
+    number = 0
+    while True:
+        building = _building_name(path, os.getpid(), number)
+        try:
+            os.close(os.open(building, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            number += 1
+            continue
+        return building
+
+
+def _move_into_place(building: Path, path: Path) -> None:
+    """Give the finished file its name, never replacing a file that appeared meanwhile."""
+    try:
+        os.link(building, path)
+    except FileExistsError:
+        raise WorkspaceError(f"{path}: already exists; not overwriting it") from None
+    except OSError:
+        # File systems without hard links: check, then rename (no other writer is expected).
+        if os.path.lexists(path):
+            raise WorkspaceError(f"{path}: already exists; not overwriting it") from None
+        os.replace(building, path)
+    else:
+        building.unlink()
+    with suppress(OSError):
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+@contextmanager
+def building_workspace(
     path: str | os.PathLike[str], migrations: Migrations = MIGRATIONS, *, make_dirs: bool = False
-) -> Database:
-    """Create a new, empty workspace at `path`, which must not exist yet."""
+) -> Iterator[Database]:
+    """Build a new workspace for `path`, which must not exist yet; it appears there only
+    when the `with` block ends without an error.
+
+    The block fills the yielded database, which lives in a hidden file beside `path`. On
+    any error (or interrupt) that file and its sidecars are removed and `path` never
+    exists. What a killed process left is removed by the next build of the same name.
+    """
     path = Path(path)
-    if path.exists():
+    if os.path.lexists(path):
         raise WorkspaceError(f"{path}: already exists; not overwriting it")
     if not path.parent.exists():
         if not make_dirs:
             raise WorkspaceError(f"{path.parent}: no such directory")
         path.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_abandoned(path)
     try:
-        db = _connect(path, "rwc")
-    except WorkspaceError:
-        path.unlink(missing_ok=True)
+        building = _claim_building_file(path)
+    except OSError as error:
+        raise explain_failure(path, error, NOTHING_CREATED) from None
+    try:
+        db = _connect(building, "rw", building_for=path)
+        try:
+            _apply_first_migrations(db, path, migrations)
+            yield db
+        finally:
+            db.close()
+        # Closing checkpointed the WAL into the file; a WAL left means it did not finish.
+        if any(sidecar.exists() for sidecar in _sidecars(building)):
+            raise WorkspaceError(f"{path}: could not finish writing it; {NOTHING_CREATED}")
+        _move_into_place(building, path)
+    except (sqlite3.Error, OSError) as error:
+        _remove_with_sidecars(building)
+        raise explain_failure(path, error, NOTHING_CREATED) from None
+    except BaseException:
+        _remove_with_sidecars(building)
         raise
+
+
+def _apply_first_migrations(db: Database, path: Path, migrations: Migrations) -> None:
     try:
         with db.atomic():
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             migrations.apply(db)
+    except (sqlite3.Error, OSError):
+        raise
     except Exception as error:
-        db.close()
-        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            leftover.unlink(missing_ok=True)
         raise WorkspaceError(f"{path}: could not create workspace ({error})") from None
-    return db
+
+
+def create_workspace(
+    path: str | os.PathLike[str], migrations: Migrations = MIGRATIONS, *, make_dirs: bool = False
+) -> Database:
+    """Create a new, empty workspace at `path`, which must not exist yet."""
+    with building_workspace(path, migrations, make_dirs=make_dirs):
+        pass
+    return _connect(Path(path), "rw")

@@ -12,6 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from opstui.domain.enums import Priority
 
+MAX_WINDOW_DAYS = 36_500
+"""The longest look-back a setting may ask for: a century. Dates computed from it stay far
+inside the calendar (`datetime` ends at year 9999)."""
+
+Weight = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
+"""A health weight: a finite share (weights are scaled to add up to 100, so only their
+ratios matter); infinity would turn every score into NaN."""
+
 
 class BugTargets(BaseModel):
     """Most open bugs allowed per company and priority before the cell stands out.
@@ -30,7 +38,7 @@ class BugTargets(BaseModel):
     """P2 bugs must stay below this (seed target: < 15)."""
     p3_below: Annotated[int, Field(ge=1)] | None = None
     """P3 bugs must stay below this; no target when unset."""
-    resolution_window_days: Annotated[int, Field(ge=1)] = 90
+    resolution_window_days: Annotated[int, Field(ge=1, le=MAX_WINDOW_DAYS)] = 90
     """Resolution rate and time look at bugs opened in this many days up to today."""
 
     def over_target(self, priority: Priority, count: int) -> bool:
@@ -48,17 +56,17 @@ class HealthWeights(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    nps: Annotated[float, Field(ge=0)] = 25
+    nps: Weight = 25
     """Customer NPS: the customer's own voice."""
-    usage: Annotated[float, Field(ge=0)] = 20
+    usage: Weight = 20
     """Active users out of seats: whether the product is part of their work."""
-    features: Annotated[float, Field(ge=0)] = 15
+    features: Weight = 15
     """Critical features used out of the critical set: depth of adoption."""
-    tickets: Annotated[float, Field(ge=0)] = 15
+    tickets: Weight = 15
     """Support tickets this week: friction felt."""
-    churn_risk: Annotated[float, Field(ge=0)] = 15
+    churn_risk: Weight = 15
     """The CSM's churn-risk call: what the numbers may not show yet."""
-    renewal: Annotated[float, Field(ge=0)] = 10
+    renewal: Weight = 10
     """Renewal proximity: less time to fix problems before the renewal."""
 
     @model_validator(mode="after")
