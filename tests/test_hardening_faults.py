@@ -1,5 +1,6 @@
 """Faults get the right words and leave nothing behind: a read-only workspace, a full disk,
-days and settings beyond the calendar, a config file that is not UTF-8, a closed stdout.
+days and settings beyond the calendar, a config file that is not UTF-8, a closed stdout,
+and keymap entries that cannot be used.
 """
 
 from __future__ import annotations
@@ -23,8 +24,12 @@ import pytest
 
 from opstui import cli
 from opstui.cli import main
-from opstui.data.config import CONFIG_ENV
+from opstui.data.config import CONFIG_ENV, Config
+from opstui.data.repository import Repository
 from opstui.data.sample import DEMO_TODAY, DEMO_WEEK
+from opstui.keymap import keys_problem
+from opstui.screens.portfolio import PortfolioScreen
+from tests.app_harness import SIZE, demo_app, settle
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample.db"
 AS_OF = ("--as-of", DEMO_TODAY.isoformat())
@@ -365,3 +370,57 @@ def test_exporting_to_a_closed_stdout_is_one_clear_line(workspace: Path) -> None
     assert one_error_line(result.stderr) == (
         "opstui: error: standard output is closed; nothing was written (use -o FILE)"
     )
+
+
+# -- class 10: keymap entries that cannot be used ---------------------------------------------
+
+
+def keymap_warnings(app: Any) -> list[str]:
+    return [n.message for n in app._notifications if n.title == "Keymap"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "keys", "why"),
+    [
+        ("portfolio.filtre", "f", "opstui has no binding 'portfolio.filtre'"),
+        ("portfolio.filter", "ctrl+", "has no key after its modifiers"),
+        ("portfolio.filter", "ctlr+f", "'ctlr' is not a modifier"),
+        ("portfolio.filter", "Escape", "'Escape' is not a key"),
+        ("portfolio.filter", "f,", "an empty key"),
+    ],
+    ids=["unknown-binding", "modifier-only", "misspelt-modifier", "unknown-key", "empty-key"],
+)
+async def test_a_keymap_entry_that_cannot_be_used_is_reported_at_start_naming_it(
+    demo_repo: Repository, entry: str, keys: str, why: str
+) -> None:
+    app = demo_app(demo_repo, config=Config(keymap={entry: keys}))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warnings = keymap_warnings(app)
+        screen = app.screen
+        assert isinstance(screen, PortfolioScreen)
+        # The binding keeps its own key: `/` still filters.
+        await pilot.press("slash", *"Boleta")
+        await pilot.pause()
+        assert screen.filter_input.value == "Boleta"
+
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"keymap entry {entry} = {keys!r}: ")
+    assert why in warnings[0]
+
+
+async def test_keymap_entries_for_screens_not_yet_shown_are_accepted_silently(
+    demo_repo: Repository,
+) -> None:
+    keymap = {"bugs.priority_0": "0,exclamation_mark", "weekly.freeze": "ctrl+f", "app.quit": "q"}
+    app = demo_app(demo_repo, config=Config(keymap=keymap))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert keymap_warnings(app) == []
+
+
+@pytest.mark.parametrize("keys", ["f", "?", "question_mark", "ctrl+s", "shift+f5", "pageup,j"])
+def test_keys_textual_understands_are_accepted(keys: str) -> None:
+    assert keys_problem(keys) is None

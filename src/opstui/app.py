@@ -19,6 +19,7 @@ from opstui.data.config import Config, ConfigError, save_config
 from opstui.data.figures import current_escalations
 from opstui.data.repository import Repository
 from opstui.domain.text import clean_line, clean_text
+from opstui.keymap import known_binding_ids, unknown_binding_warnings, usable_keymap
 from opstui.modals.error import ErrorDialog
 from opstui.modals.goto import GotoPrompt
 from opstui.modals.help import HelpScreen, help_groups
@@ -112,10 +113,20 @@ class OpsApp(App[int]):
             self.theme = self.session.config.theme
         except Exception:
             self.notify(f"Unknown theme {self.session.config.theme!r}", severity="warning")
-        self.set_keymap(self.session.config.keymap)
+        keymap, warnings = usable_keymap(self.session.config.keymap)
+        self.set_keymap(keymap)
+        for warning in warnings:
+            self.notify(warning, title="Keymap", severity="warning", timeout=15)
         self.switch_mode(self.initial_mode)
         self._data_version = self.session.repo.data_version()
         self.set_interval(EXTERNAL_CHECK_SECONDS, self.check_external_writes)
+        if keymap:
+            # Knowing every binding id means importing every screen: after the first frame.
+            self.call_after_refresh(self._warn_about_unknown_binding_ids, keymap)
+
+    def _warn_about_unknown_binding_ids(self, keymap: dict[str, str]) -> None:
+        for warning in unknown_binding_warnings(keymap, known_binding_ids([type(self)])):
+            self.notify(warning, title="Keymap", severity="warning", timeout=15)
 
     def screen_ready(self) -> None:
         """A screen shows its data. After the first one, the rest of start-up runs."""
