@@ -52,6 +52,12 @@ def _weekly_screen() -> Screen[Any]:
     return WeeklyScreen()
 
 
+def _setup_screen() -> Screen[Any]:
+    from opstui.screens.setup import SetupScreen
+
+    return SetupScreen()
+
+
 EXTERNAL_CHECK_SECONDS = 1.5
 """How often the app asks SQLite whether another process has committed."""
 
@@ -66,6 +72,7 @@ class OpsApp(App[int]):
         "bugs": lambda: _bugs_screen(),
         "customers": lambda: _customers_screen(),
         "weekly": lambda: _weekly_screen(),
+        "setup": lambda: _setup_screen(),
     }
     """Each screen is imported when first shown: start-up pays only for the first one."""
     COMMANDS = App.COMMANDS | {ActionCommands, JumpCommands}
@@ -76,7 +83,15 @@ class OpsApp(App[int]):
         Binding("2", "switch_mode('bugs')", "Bugs", id="app.bugs", show=False),
         Binding("3", "switch_mode('customers')", "Customers", id="app.customers", show=False),
         Binding("4", "switch_mode('weekly')", "Weekly", id="app.weekly", show=False),
-        Binding("g", "goto", "Go to screen (g p/b/c/w)", id="app.goto", show=False),
+        Binding(
+            "5",
+            "switch_mode('setup')",
+            "Setup",
+            id="app.setup",
+            show=False,
+            tooltip="Companies, products, people and roles",
+        ),
+        Binding("g", "goto", "Go to screen (g p/b/c/w/s)", id="app.goto", show=False),
     ]
 
     def __init__(

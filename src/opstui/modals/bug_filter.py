@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Label, Select, Static
 from opstui.data.bug_queries import BugQuery
 from opstui.domain.enums import BugStatus, Priority
 from opstui.domain.models import Company, Person
+from opstui.domain.records import choosable
 from opstui.widgets.data_select import DataSelect
 
 
@@ -42,8 +43,9 @@ class BugFilterForm(ModalScreen[BugQuery | None]):
     ) -> None:
         super().__init__()
         self.start = query
-        self.companies = companies
-        self.people = people
+        # Retired records are not offered, unless the filter already names them.
+        self.companies = choosable(companies, query.company_id)
+        self.people = choosable(people, query.assignee_id)
 
     def _select(self, ident: str, options: Sequence[tuple[str, Any]], value: Any) -> Select[Any]:
         return DataSelect(

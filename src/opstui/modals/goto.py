@@ -1,4 +1,4 @@
-"""The `g` prefix: the next key picks the screen (g p, g b, g c, g w)."""
+"""The `g` prefix: the next key picks the screen (g p, g b, g c, g w, g s)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-GOTO_KEYS = {"p": "portfolio", "b": "bugs", "c": "customers", "w": "weekly"}
+GOTO_KEYS = {"p": "portfolio", "b": "bugs", "c": "customers", "w": "weekly", "s": "setup"}
 
 
 class GotoPrompt(ModalScreen[str | None]):

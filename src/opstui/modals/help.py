@@ -20,6 +20,7 @@ GROUP_TITLES = {
     "bugs": "Bugs",
     "customers": "Customers",
     "weekly": "Weekly review",
+    "setup": "Setup",
 }
 """Binding id prefix → group heading; other prefixes are capitalised."""
 

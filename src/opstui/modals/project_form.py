@@ -24,6 +24,7 @@ from opstui.domain.enums import (
     VelocityTrend,
 )
 from opstui.domain.models import Company, Person, Project
+from opstui.domain.records import choosable
 from opstui.modals.model_form import Field, ModelForm
 
 FieldKind = Literal["line", "text", "choice", "date", "number", "yes-no"]
@@ -120,6 +121,9 @@ class ProjectForm(ModelForm[Project]):
         companies: Sequence[Company],
         people: Sequence[Person],
     ) -> None:
+        # Retired companies and people are not offered, unless the project names them.
+        companies = choosable(companies, project.company_id if project else None)
+        people = choosable(people, *((project.pm_id, project.lead_id) if project else ()))
         fields = (
             Field("name", "Project", required=True),
             Field(

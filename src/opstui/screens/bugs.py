@@ -24,6 +24,7 @@ from opstui.data.figures import week_bug_matrix
 from opstui.domain.bugs import BugMatrix
 from opstui.domain.enums import BugStatus, PlaybookStep, Priority
 from opstui.domain.models import Bug, SavedFilter
+from opstui.domain.records import choosable
 from opstui.domain.text import clean_line
 from opstui.modals.bug_detail import BugDetail
 from opstui.modals.bug_filter import BugFilterForm
@@ -392,7 +393,7 @@ class BugsScreen(OpsScreen):
             return
         people = [
             (f"{p.name} ({p.role.value})", p.id)
-            for p in self.session.repo.people()
+            for p in choosable(self.session.repo.people())
             if p.id is not None
         ]
 
@@ -409,10 +410,10 @@ class BugsScreen(OpsScreen):
             return
         repo = self.session.repo
         options: list[tuple[str, tuple[int, int | None]]] = []
-        for company in repo.companies():
+        for company in choosable(repo.companies()):
             assert company.id is not None
             options.append((company.name, (company.id, None)))
-            for product in repo.products(company.id):
+            for product in choosable(repo.products(company.id)):
                 options.append((f"{company.name} › {product.name}", (company.id, product.id)))
 
         def chosen(choice: tuple[int, int | None] | None) -> None:

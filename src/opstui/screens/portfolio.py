@@ -16,11 +16,13 @@ from textual.widgets import Footer, Input, Static
 from opstui.data.figures import previous_figure
 from opstui.data.repository import Repository
 from opstui.domain.enums import Phase, ProjectStatus, RiskLevel
-from opstui.domain.models import Company, Person, PhaseChange, Project
+from opstui.domain.models import Company, PhaseChange, Project
 from opstui.domain.portfolio import PortfolioSummary, portfolio_summary, slip_days
+from opstui.domain.records import choosable
 from opstui.domain.text import clean_line
 from opstui.modals.confirm import ConfirmDialog
 from opstui.modals.project_form import ProjectForm
+from opstui.modals.setup_forms import CompanyForm
 from opstui.screens.filtering import FilterableScreen
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.trend import delta
@@ -83,8 +85,8 @@ class PortfolioData:
     history: list[PhaseChange]
     companies: dict[int, str]
     people: dict[int, str]
-    company_list: list[Company]
-    people_list: list[Person]
+    active_companies: int
+    """Companies not retired: none means a first project needs a company first."""
     previous_on_track: tuple[str, int] | None = None
     """The last frozen week before this one and its on-track count, for the trend."""
 
@@ -169,6 +171,7 @@ class PortfolioScreen(FilterableScreen):
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader()
         yield Static(id="summary")
+        yield Static(id="empty-state")
         yield Input(placeholder="Filter: name, company, PM, milestone", id="filter")
         yield VirtualTable(COLUMNS, id="projects")
         yield Footer()
@@ -225,8 +228,7 @@ class PortfolioScreen(FilterableScreen):
             history=repo.phase_history(),
             companies={c.id: c.name for c in companies if c.id is not None},
             people={p.id: p.name for p in people if p.id is not None},
-            company_list=companies,
-            people_list=people,
+            active_companies=len(choosable(companies)),
             previous_on_track=_previous_on_track(repo, self.session.week),
         )
         self.app.call_from_thread(self._loaded, data, keep)
@@ -235,6 +237,7 @@ class PortfolioScreen(FilterableScreen):
         self.data = data
         self._rows = {}
         self.show_summary()
+        self.show_empty_state()
         self.show_rows(keep)
         self.loaded = True
         self.apply_pending_entity()
@@ -243,6 +246,21 @@ class PortfolioScreen(FilterableScreen):
         self.load(self.table.current_key)
 
     # -- showing ------------------------------------------------------------------------------
+
+    def show_empty_state(self) -> None:
+        """On a first run, what is missing and the key that adds it."""
+        if self.data is None:
+            return
+        missing = "" if self.data.projects else "projects"
+        if not self.data.active_companies and not self.data.projects:
+            missing = "companies"
+        widget = self.query_one("#empty-state", Static)
+        widget.display = bool(missing)
+        widget.update(
+            Content.assemble(f"No {missing} yet — ", ("n", "bold $accent"), " adds one")
+            if missing
+            else Content("")
+        )
 
     def show_summary(self) -> None:
         if self.data is None:
@@ -437,6 +455,8 @@ class PortfolioScreen(FilterableScreen):
         if self.data is None:
             return
         repo = self.session.repo
+        # Read now, not from the last load: a company added a moment ago is offered.
+        companies, people = repo.companies(), repo.people()
         today = self.session.today
 
         def done(result: Project | None) -> None:
@@ -447,9 +467,7 @@ class PortfolioScreen(FilterableScreen):
             else:
                 self._save(lambda: repo.save_project(result, today), "Project saved")
 
-        self.app.push_screen(
-            ProjectForm(project, self.data.company_list, self.data.people_list), done
-        )
+        self.app.push_screen(ProjectForm(project, companies, people), done)
 
     def action_open(self) -> None:
         project = self.selected()
@@ -457,7 +475,28 @@ class PortfolioScreen(FilterableScreen):
             self._form(project)
 
     def action_new(self) -> None:
-        self._form(None)
+        repo = self.session.repo
+        companies = repo.companies()
+        if choosable(companies):
+            self._form(None)
+            return
+
+        # A project belongs to a company: on a first run the company comes first.
+        def company_done(company: Company | None) -> None:
+            if company is None:
+                return
+            try:
+                repo.add(company)
+            except Exception as error:  # one transaction: nothing was stored
+                self.notify(f"Not saved: {error}", severity="error")
+                return
+            self.notify("Company added; now its first project")
+            self.ops.data_changed()
+            self.load(self.table.current_key)
+            self._form(None)
+
+        title = "New company (every project belongs to one)"
+        self.app.push_screen(CompanyForm(None, companies, title), company_done)
 
     def action_move_phase(self, step: int) -> None:
         project = self.selected()

@@ -27,6 +27,7 @@ from opstui.domain.enums import (
 )
 from opstui.domain.escalations import Escalation
 from opstui.domain.models import ActionItem, Company, Decision, Kpis, Person, ReviewWeek, Submission
+from opstui.domain.records import choosable
 from opstui.domain.review import is_overdue, preread, week_action_items
 from opstui.domain.snapshot import SnapshotData
 from opstui.domain.weeks import next_week, previous_week, week_days
@@ -356,12 +357,18 @@ class WeeklyScreen(OpsScreen):
         tail = key.split(":")[1]
         return int(tail) if tail.isdigit() else None
 
-    def _action_fields(self) -> list[Field]:
+    def _action_fields(self, item: ActionItem | None = None) -> list[Field]:
         assert self.data is not None
-        people = tuple((p.name, p.id) for p in self.data.people if p.id is not None)
+        # Retired people and companies are not offered, unless the item names them.
+        owners = choosable(self.data.people, item.owner_id if item else None)
+        people = tuple((p.name, p.id) for p in owners if p.id is not None)
         companies = (
             ("Cross-company", None),
-            *((c.name, c.id) for c in self.data.companies if c.id is not None),
+            *(
+                (c.name, c.id)
+                for c in choosable(self.data.companies, item.company_id if item else None)
+                if c.id is not None
+            ),
         )
         return [
             Field("what", "Action item", required=True),
@@ -443,7 +450,7 @@ class WeeklyScreen(OpsScreen):
 
         title = "New action item" if item is None else "Edit action item"
         self.app.push_screen(
-            ModelForm(title, ActionItem, self._action_fields(), values, fixed), done
+            ModelForm(title, ActionItem, self._action_fields(item), values, fixed), done
         )
 
     def _edit_decision(self, decision: Decision | None) -> None:
