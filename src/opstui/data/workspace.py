@@ -29,6 +29,35 @@ from sqlite_utils.migrations import Migrations
 from opstui.data.schema import APPLICATION_ID, MIGRATIONS
 from opstui.domain.text import clean_line
 
+
+class WorkspaceDatabase(Database):
+    """sqlite-utils' `Database`, with every write transaction begun IMMEDIATE.
+
+    A deferred transaction that reads before it writes cannot wait for another process's
+    write lock (SQLite fails it at once, to avoid a deadlock), so the busy timeout would
+    never apply: two terminals and a `freeze` loop would see "database is locked". Taking
+    the write lock first makes a writer wait its turn instead.
+    """
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic():  # a savepoint inside the transaction already open
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+
 BUSY_TIMEOUT_MS = 5000
 _MAGIC = b"SQLite format 3\x00"
 
@@ -235,7 +264,7 @@ def _connect(path: Path, mode: str, *, building_for: Path | None = None) -> Data
         if building_for is not None:
             raise explain_failure(building_for, error, NOTHING_CREATED) from None
         raise explain_failure(path, error) from None
-    return Database(conn, execute_plugins=False)
+    return WorkspaceDatabase(conn, execute_plugins=False)
 
 
 def _table_counts(db: Database) -> dict[str, int]:
