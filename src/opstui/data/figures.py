@@ -109,9 +109,13 @@ def _health_rows(
     return rows
 
 
-def customer_health(repo: Repository, model: HealthModel, today: date) -> list[CustomerHealth]:
-    """Every customer with NPS and health, worst health first."""
-    return _health_rows(repo.customers(), repo.nps_scores(), model, today)
+def customer_health(
+    repo: Repository, model: HealthModel, today: date, *, retired: bool = False
+) -> list[CustomerHealth]:
+    """Every customer in service (`retired=True`: every customer) with NPS and health,
+    worst health first."""
+    customers = repo.customers(retired=retired)
+    return _health_rows(customers, repo.nps_scores(retired=retired), model, today)
 
 
 def ranked_requests(

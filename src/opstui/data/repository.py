@@ -90,6 +90,7 @@ KEYED_TABLES: dict[type[Model], tuple[str, tuple[str, ...]]] = {
 
 _OPEN = ", ".join(f"'{status.value}'" for status in OPEN_BUG_STATUSES)
 _DONE = ", ".join(f"'{status.value}'" for status in DONE_BUG_STATUSES)
+_RETIRED_CUSTOMERS = "SELECT id FROM customers WHERE retired_on IS NOT NULL"
 
 
 def like_escape(text: str) -> str:
@@ -434,15 +435,26 @@ class Repository:
 
     # -- customers ------------------------------------------------------------------------
 
-    def customers(self) -> list[Customer]:
-        return self.all(Customer, "name")
+    def customers(self, *, retired: bool = False) -> list[Customer]:
+        """Customers in service, by name; `retired=True` includes the retired ones (which
+        pickers and live figures leave out, and history keeps)."""
+        if retired:
+            return self.all(Customer, "name")
+        return self._models(
+            Customer, "SELECT * FROM customers WHERE retired_on IS NULL ORDER BY name"
+        )
 
-    def nps_scores(self) -> dict[int, list[int]]:
-        """Every customer's NPS survey scores, by customer id."""
+    def nps_scores(self, *, retired: bool = False) -> dict[int, list[int]]:
+        """The NPS survey scores of every customer in service (`retired=True`: of every
+        customer), by customer id."""
         scores: dict[int, list[int]] = defaultdict(list)
         for row in self._rows("SELECT customer_id, score FROM nps_responses ORDER BY id"):
             scores[row["customer_id"]].append(row["score"])
-        return dict(scores)
+        if retired:
+            return dict(scores)
+        # Few customers are ever retired: leaving them out costs less than joining.
+        gone = {row[0] for row in self.db.execute(_RETIRED_CUSTOMERS).fetchall()}
+        return {customer: own for customer, own in scores.items() if customer not in gone}
 
     def nps_responses(self, customer_id: int) -> list[NpsResponse]:
         return self._models(
@@ -590,7 +602,11 @@ class Repository:
         )
 
     def escalated_customers(self) -> list[Customer]:
-        return self._models(Customer, "SELECT * FROM customers WHERE escalated ORDER BY name")
+        """Customers in service with their escalation flag raised."""
+        return self._models(
+            Customer,
+            "SELECT * FROM customers WHERE escalated AND retired_on IS NULL ORDER BY name",
+        )
 
     def snapshot_part(self, week: str, key: str) -> Any:
         """One top-level part of a week's stored snapshot, parsed by SQLite's JSON functions."""
@@ -680,6 +696,15 @@ class Repository:
             customer = self.get(Customer, customer_id)
             assert customer is not None
             return customer
+
+    def add_nps_responses(self, responses: Sequence[NpsResponse]) -> list[NpsResponse]:
+        """Store survey responses (one, or a batch typed at once) in one transaction; returns
+        them with their ids. A customer gone meanwhile stores none of them."""
+        with self.db.atomic():
+            for customer_id in sorted({response.customer_id for response in responses}):
+                if self.get(Customer, customer_id) is None:
+                    raise NotFoundError("this customer no longer exists")
+            return [self._insert(response) for response in responses]
 
     def customer_requests(self, customer_id: int) -> list[FeatureRequest]:
         """The feature requests a customer asked for, by title."""

@@ -1,5 +1,5 @@
 """One customer up close: why the health score is what it is, what the customer said and
-asked for, and the escalation flag.
+asked for, and the escalation flag; `e` edits the customer, `N` adds NPS responses.
 
 "Why 62?" is answered by listing every factor of `domain.customers.health` with what it was
 computed from, its weight and the points it earned. Customer text is shown as text.
@@ -22,11 +22,19 @@ from textual.widgets import Footer, Static
 from opstui.data.repository import Repository
 from opstui.domain.customers import ROADMAP_CANDIDATE_MIN_CUSTOMERS, Health, health, nps
 from opstui.domain.enums import FeedbackKind
-from opstui.domain.models import Customer, FeatureRequest, FeedbackEntry, NpsResponse
+from opstui.domain.models import (
+    Company,
+    Customer,
+    FeatureRequest,
+    FeedbackEntry,
+    NpsResponse,
+    Person,
+)
 from opstui.domain.settings import HealthModel
 from opstui.domain.text import clean_line, clean_text
 from opstui.modals.feedback_form import log_feedback
 from opstui.modals.request_picker import link_to_request
+from opstui.screens.customer_records import add_nps, edit_customer
 from opstui.widgets.customer_cells import BAND_STYLES, KIND_STYLES, money, nps_value, plural
 from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable, text_cell
 
@@ -48,6 +56,9 @@ class CustomerFile:
     """Everything the detail shows about one customer."""
 
     customer: Customer
+    company: str
+    """The name of the company serving the customer."""
+    csm: str
     health: Health
     nps: float | None
     responses: list[NpsResponse]
@@ -181,6 +192,20 @@ class CustomerDetail(ModalScreen[bool]):
             id="customers.detail_link",
             tooltip="Link the highlighted feature request to a request",
         ),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            id="customers.detail_edit",
+            tooltip="Edit the customer: company, ARR, seats, CSM, renewal, churn risk, tickets",
+        ),
+        Binding(
+            "N",
+            "add_nps",
+            "NPS",
+            id="customers.detail_nps",
+            tooltip="Add NPS responses: one score, or several at once (9 10 6 8)",
+        ),
     ]
 
     def __init__(
@@ -189,15 +214,12 @@ class CustomerDetail(ModalScreen[bool]):
         customer_id: int,
         model: HealthModel,
         today: date,
-        names: dict[str, str],
     ) -> None:
         super().__init__()
         self.repo = repo
         self.customer_id = customer_id
         self.model = model
         self.today = today
-        self.names = names
-        """"company" and "csm": the names shown in the title."""
         self.file: CustomerFile | None = None
         self.changed = False
 
@@ -237,8 +259,12 @@ class CustomerDetail(ModalScreen[bool]):
             raise LookupError("this customer no longer exists")
         responses = repo.nps_responses(self.customer_id)
         value = nps([response.score for response in responses])
+        company = repo.get(Company, customer.company_id)
+        csm = None if customer.csm_id is None else repo.get(Person, customer.csm_id)
         return CustomerFile(
             customer=customer,
+            company="" if company is None else company.name,
+            csm="" if csm is None else csm.name,
             health=health(customer, value, len(responses), self.model, self.today),
             nps=value,
             responses=responses,
@@ -255,9 +281,15 @@ class CustomerDetail(ModalScreen[bool]):
         self.query_one("#detail-title", Static).update(
             Content.assemble(
                 (clean_line(customer.name), "bold"),
-                f" · {clean_line(self.names.get('company', ''))} · ARR {money(customer.arr)}",
-                f" · CSM {clean_line(self.names.get('csm', '')) or '—'} · renews {renewal}",
+                f" · {clean_line(file.company)} · ARR {money(customer.arr)}",
+                f" · CSM {clean_line(file.csm) or '—'} · renews {renewal}",
                 ("  ⚑ ESCALATED" if customer.escalated else "", "bold $error"),
+                (
+                    ""
+                    if customer.retired_on is None
+                    else f"  retired {customer.retired_on.isoformat()} (R on the list undoes)",
+                    "italic $text-muted",
+                ),
             )
         )
         self.query_one("#why", Static).update(why_content(file.health, self.model))
@@ -309,6 +341,9 @@ class CustomerDetail(ModalScreen[bool]):
             text = Content.styled("No feedback logged yet: press f to add some.", "dim")
         self.query_one("#feedback-text", Static).update(text)
 
+    def _stored(self, message: str, _: int | None) -> None:
+        self._changed(message)
+
     def _changed(self, message: str = "") -> None:
         self.changed = True
         self.ops.data_changed()  # the header under this dialog shows the count on return
@@ -357,3 +392,12 @@ class CustomerDetail(ModalScreen[bool]):
                 self._changed()
 
         link_to_request(self, self.repo, entry, linked)
+
+    def action_edit(self) -> None:
+        if self.file is not None:
+            critical = self.model.critical_features
+            edit_customer(self, self.repo, self.file.customer, critical, self._stored)
+
+    def action_add_nps(self) -> None:
+        if self.file is not None:
+            add_nps(self, self.repo, self.file.customer, self.today, self._stored)

@@ -26,6 +26,7 @@ from opstui.widgets.customer_cells import (
     health_cell,
     money,
     nps_text,
+    plural,
     status_cell,
     tickets_cell,
 )
@@ -74,6 +75,10 @@ class CustomersData:
     previous_nps: float | None = None
     previous_health: dict[str, int] = field(default_factory=dict)
     """Health scores in the previous snapshot, by customer name."""
+    retired: list[CustomerHealth] = field(default_factory=list)
+    """Retired customers: out of `rows` and of every live figure, shown on request."""
+    serving_companies: int = 0
+    """Companies in service: a customer needs one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,21 +115,25 @@ def health_row(row: CustomerHealth, data: CustomersData) -> Row:
             Content(features),
             tickets_cell(customer),
             churn_cell(customer.churn_risk),
-            health_cell(row.health, data.previous_health.get(row.customer.name)),
+            retired_cell(customer.retired_on)
+            if customer.retired_on is not None
+            else health_cell(row.health, data.previous_health.get(row.customer.name)),
             text_cell(data.people.get(customer.csm_id or -1, "")),
             Content("" if customer.renewal_date is None else customer.renewal_date.isoformat()),
         ),
+        style="" if customer.retired_on is None else "dim",
     )
 
 
 def health_haystack(row: CustomerHealth, data: CustomersData) -> str:
-    """What the filter searches: name, serving company, CSM."""
+    """What the filter searches: name, serving company, CSM ("retired" finds those)."""
     customer = row.customer
     return " ".join(
         (
             customer.name,
             data.companies.get(customer.company_id, ""),
             data.people.get(customer.csm_id or -1, ""),
+            "" if customer.retired_on is None else "retired",
         )
     ).casefold()
 
@@ -158,14 +167,20 @@ def health_sort_key(column: str, data: CustomersData) -> Callable[[CustomerHealt
     return lambda r: (key(r), r.customer.name.casefold(), r.customer.id or 0)
 
 
-def health_summary(data: CustomersData) -> Content:
-    """The strip above the health table: customers, ARR, overall NPS, bands, escalations."""
+def retired_cell(on: date) -> Content:
+    """The health cell of a retired customer: the word and the day, no live score."""
+    return Content.styled(f"retired {on:%b} {on.day}", "italic")
+
+
+def health_summary(data: CustomersData, shown: bool = False) -> Content:
+    """The strip above the health table: customers in service, ARR, overall NPS, bands,
+    escalations, and how many retired customers are left out (`shown`: listed below)."""
     bands = {band: 0 for band in HealthBand}
     for row in data.rows:
         bands[row.health.band] += 1
     escalated = sum(1 for row in data.rows if row.customer.escalated)
     parts: list[Content | str | tuple[str, str]] = [
-        (f"{len(data.rows)} customers", "bold"),
+        (plural(len(data.rows), "customer"), "bold"),
         f"  ARR {money(sum(row.customer.arr for row in data.rows))}",
         f"  NPS {nps_text(data.overall_nps, data.responses)} ",
         delta(data.overall_nps, data.previous_nps),
@@ -174,8 +189,48 @@ def health_summary(data: CustomersData) -> Content:
     for band, count in bands.items():
         parts += [(f"● {band.value} {count}", BAND_STYLES[band]), "  "]
     parts.append((f"⚑ {escalated} escalated", "bold $error" if escalated else "$success"))
-    parts.append(("    enter: why this score", "dim"))
+    if data.retired:  # in place of the hint: the strip stays one line
+        parts.append((f"   {len(data.retired)} retired (r {'hides' if shown else 'shows'})", "dim"))
+    else:
+        parts.append(("    enter: why this score", "dim"))
     return Content.assemble(*parts)
+
+
+def health_hint(data: CustomersData, shown: int, filtered: bool, retired: bool) -> Content | None:
+    """What to do when the health table shows nothing (a new workspace), else None.
+
+    `shown` rows match the filter (when `filtered`); `retired` says whether retired
+    customers are shown.
+    """
+    if shown:
+        return None
+    if not data.rows and not data.retired:
+        if not data.serving_companies:
+            return Content.assemble(
+                ("No customers yet", "bold"),
+                " — a customer needs a company to serve it: add a company first (",
+                ("5", "bold $accent"),
+                " Setup), then ",
+                ("n", "bold $accent"),
+                " adds a customer.",
+            )
+        return Content.assemble(
+            ("No customers yet", "bold"), " — ", ("n", "bold $accent"), " adds one."
+        )
+    if filtered:
+        return Content.assemble(
+            "No customer matches the filter — ", ("esc", "bold $accent"), " clears it."
+        )
+    if not retired:
+        return Content.assemble(
+            ("No customers in service", "bold"),
+            f" — {len(data.retired)} retired: ",
+            ("r", "bold $accent"),
+            " shows them, ",
+            ("n", "bold $accent"),
+            " adds a customer.",
+        )
+    return None
 
 
 # -- the request board ------------------------------------------------------------------------
@@ -239,3 +294,21 @@ def board_summary(data: CustomersData) -> Content:
         parts += [(f"{status.value} {count}", STATUS_STYLES[status]), "  "]
     parts.append((" enter: who asked", "dim"))
     return Content.assemble(*parts)
+
+
+def board_hint(data: CustomersData, shown: int, filtered: bool) -> Content | None:
+    """What to do when the board shows nothing, else None."""
+    if shown:
+        return None
+    if filtered:
+        return Content.assemble(
+            "No request matches the filter — ", ("esc", "bold $accent"), " clears it."
+        )
+    return Content.assemble(
+        ("No feature requests yet", "bold"),
+        " — ",
+        ("f", "bold $accent"),
+        " on a customer logs feedback (",
+        ("b", "bold $accent"),
+        " back to the customers), and a feature request lands here.",
+    )

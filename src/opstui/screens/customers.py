@@ -3,7 +3,9 @@ ask for, and which requests enough customers share to go on the roadmap.
 
 Two views of one screen, switched with `b`: the health table (worst health first) and the
 request board (ranked by customers asking, then ARR). Rows and cells live in
-`customer_views`; the customer and request details are modals.
+`customer_views`; the customer and request details are modals; adding, editing, NPS
+responses and retiring are the flows of `customer_records`. Retired customers count in no
+live figure; `r` lists them (dimmed, "retired" in words) and `R` brings one back.
 """
 
 from __future__ import annotations
@@ -23,17 +25,25 @@ from opstui.domain.text import clean_line
 from opstui.modals.customer_detail import CustomerDetail
 from opstui.modals.feedback_form import log_feedback
 from opstui.modals.request_detail import RequestDetail
+from opstui.screens.customer_records import (
+    add_nps,
+    edit_customer,
+    restore_customer,
+    retire_customer,
+)
 from opstui.screens.customer_views import (
     BOARD_COLUMNS,
     HEALTH_COLUMNS,
     BoardItem,
     CustomersData,
     board_haystack,
+    board_hint,
     board_items,
     board_row,
     board_sort_key,
     board_summary,
     health_haystack,
+    health_hint,
     health_row,
     health_sort_key,
     health_summary,
@@ -48,7 +58,17 @@ PLACEHOLDERS: dict[View, str] = {
     "health": "Filter: customer, company, CSM",
     "board": "Filter: request, epic, status",
 }
-HEALTH_ONLY = {"feedback", "toggle_escalation", "show_board"}
+HEALTH_ONLY = {
+    "feedback",
+    "toggle_escalation",
+    "show_board",
+    "new_customer",
+    "edit_customer",
+    "add_nps",
+    "retire",
+    "restore",
+    "toggle_retired",
+}
 BOARD_ONLY = {"cycle_status", "show_health"}
 
 
@@ -83,11 +103,55 @@ class CustomersScreen(FilterableScreen):
             tooltip="Why this score: factors, NPS, feedback (on the board: who asked)",
         ),
         Binding(
+            "n",
+            "new_customer",
+            "New",
+            id="customers.new",
+            tooltip="Add a customer: company serving it, ARR, seats, CSM, renewal, churn risk",
+        ),
+        Binding(
+            "e",
+            "edit_customer",
+            "Edit",
+            id="customers.edit",
+            tooltip="Edit the highlighted customer",
+        ),
+        Binding(
+            "N",
+            "add_nps",
+            "NPS",
+            id="customers.nps",
+            tooltip="Add NPS responses: one score, or several at once (9 10 6 8)",
+        ),
+        Binding(
             "f",
             "feedback",
             "Feedback",
             id="customers.feedback",
             tooltip="Log what the customer said, dated today",
+        ),
+        Binding(
+            "d",
+            "retire",
+            "Delete",
+            id="customers.delete",
+            tooltip="Delete the customer, or retire it when bugs, requests or responses link to it",
+        ),
+        Binding(
+            "r",
+            "toggle_retired",
+            "Retired",
+            id="customers.show_retired",
+            show=False,
+            tooltip="Show or hide retired customers (dimmed; they count in no live figure)",
+        ),
+        Binding(
+            "R",
+            "restore",
+            "Bring back",
+            id="customers.restore",
+            show=False,
+            tooltip="Bring the highlighted retired customer back into service",
         ),
         Binding(
             "E",
@@ -148,6 +212,8 @@ class CustomersScreen(FilterableScreen):
         }
         self._rows: dict[str, Row] = {}
         self._haystacks: dict[str, str] = {}
+        self.show_retired = False
+        """Whether the health table lists retired customers too (after the others)."""
         self.loaded = False
         """True once the first load has been shown (tests wait on it)."""
 
@@ -155,6 +221,7 @@ class CustomersScreen(FilterableScreen):
         yield WorkspaceHeader()
         yield Static(id="summary")
         yield Input(placeholder=PLACEHOLDERS["health"], id="filter")
+        yield Static(id="first-run")
         yield VirtualTable(HEALTH_COLUMNS, id="health")
         yield VirtualTable(BOARD_COLUMNS, id="requests")
         yield Footer()
@@ -179,16 +246,21 @@ class CustomersScreen(FilterableScreen):
         """Read customers, their health and the ranked requests off the main thread."""
         session = self.session
         repo = session.repo
+        # Live figures leave retired customers out; the table lists them on request.
         scores = repo.nps_scores()
         every_score = [score for own in scores.values() for score in own]
+        rows = customer_health(repo, session.config.health, session.today, retired=True)
+        companies = repo.companies()
         data = CustomersData(
-            rows=customer_health(repo, session.config.health, session.today),
-            companies={c.id: c.name for c in repo.companies() if c.id is not None},
+            rows=[row for row in rows if row.customer.retired_on is None],
+            companies={c.id: c.name for c in companies if c.id is not None},
             people={p.id: p.name for p in repo.people() if p.id is not None},
             ranked=ranked_requests(repo),
             overall_nps=nps(every_score),
             responses=len(every_score),
             model=session.config.health,
+            retired=[row for row in rows if row.customer.retired_on is not None],
+            serving_companies=sum(1 for c in companies if c.retired_on is None),
         )
         previous = previous_snapshot(repo, session.week)
         if previous is not None:
@@ -221,14 +293,20 @@ class CustomersScreen(FilterableScreen):
             return []
         words = self.filter_input.value.casefold().split()
         column, reverse = self.sorting["health"]
-        shown = []
-        for row in data.rows:
-            key = f"customer:{row.customer.id}"
-            if key not in self._haystacks:
-                self._haystacks[key] = health_haystack(row, data)
-            if all(word in self._haystacks[key] for word in words):
-                shown.append(row)
-        return sorted(shown, key=health_sort_key(column, data), reverse=reverse)
+        key = health_sort_key(column, data)
+        # Retired customers, when shown, come after those in service whatever the sort.
+        groups = (data.rows, data.retired) if self.show_retired else (data.rows,)
+        shown: list[CustomerHealth] = []
+        for group in groups:
+            matching = []
+            for row in group:
+                row_key = f"customer:{row.customer.id}"
+                if row_key not in self._haystacks:
+                    self._haystacks[row_key] = health_haystack(row, data)
+                if all(word in self._haystacks[row_key] for word in words):
+                    matching.append(row)
+            shown += sorted(matching, key=key, reverse=reverse)
+        return shown
 
     def visible_requests(self) -> list[BoardItem]:
         """Requests matching the filter, in the board's sort order (ranked by default)."""
@@ -254,7 +332,9 @@ class CustomersScreen(FilterableScreen):
         if self.view == "health":
             customers = self.visible_customers()
             keys = [f"customer:{row.customer.id}" for row in customers]
-            self.query_one("#summary", Static).update(health_summary(data))
+            self.query_one("#summary", Static).update(health_summary(data, self.show_retired))
+            filtered = bool(self.filter_input.value.strip())
+            hint = health_hint(data, len(customers), filtered, self.show_retired)
 
             def customer_row(row: CustomerHealth) -> Row:
                 key = f"customer:{row.customer.id}"
@@ -267,6 +347,7 @@ class CustomersScreen(FilterableScreen):
             requests = self.visible_requests()
             keys = [f"request:{item.ranked.request.id}" for item in requests]
             self.query_one("#summary", Static).update(board_summary(data))
+            hint = board_hint(data, len(requests), bool(self.filter_input.value.strip()))
 
             def request_row(item: BoardItem) -> Row:
                 key = f"request:{item.ranked.request.id}"
@@ -275,14 +356,21 @@ class CustomersScreen(FilterableScreen):
                 return self._rows[key]
 
             source = LazyRows(requests, keys, request_row)
+        first_run = self.query_one("#first-run", Static)
+        first_run.update(hint or "")
+        first_run.display = hint is not None
         table = self.table
         table.set_source(source, keep or table.current_key)
 
     def select_entity(self, entity_id: int) -> None:
         if self.view != "health":
             self.action_show_health()
-        if self.filter_input.value:
+        retired = self.data is not None and any(
+            row.customer.id == entity_id for row in self.data.retired
+        )
+        if self.filter_input.value or (retired and not self.show_retired):
             self.filter_input.value = ""
+            self.show_retired = self.show_retired or retired
             self.show_rows()
         index = self.health_table.index_of(f"customer:{entity_id}")
         if index is not None:
@@ -295,7 +383,8 @@ class CustomersScreen(FilterableScreen):
         key = self.health_table.current_key
         if self.view != "health" or key is None or self.data is None:
             return None
-        return next((r for r in self.data.rows if f"customer:{r.customer.id}" == key), None)
+        rows = (*self.data.rows, *self.data.retired)
+        return next((r for r in rows if f"customer:{r.customer.id}" == key), None)
 
     def selected_request(self) -> BoardItem | None:
         key = self.board_table.current_key
@@ -317,6 +406,13 @@ class CustomersScreen(FilterableScreen):
     def _written(self) -> None:
         self.ops.data_changed()
         self.load(self.table.current_key)
+
+    def _stored(self, message: str, customer_id: int | None) -> None:
+        """After a flow of `customer_records` stored something: say so, reload, keep the
+        cursor on that customer."""
+        self.notify(message)
+        self.ops.data_changed()
+        self.load(f"customer:{customer_id}" if customer_id is not None else None)
 
     # -- views, filter and sort ---------------------------------------------------------------
 
@@ -387,14 +483,8 @@ class CustomersScreen(FilterableScreen):
         row = self.selected_customer()
         if row is None or row.customer.id is None:
             return
-        customer, customer_id = row.customer, row.customer.id
-        names = {
-            "company": self.data.companies.get(customer.company_id, ""),
-            "csm": self.data.people.get(customer.csm_id or -1, ""),
-        }
-        detail = CustomerDetail(
-            self.session.repo, customer_id, self.session.config.health, self.session.today, names
-        )
+        session = self.session
+        detail = CustomerDetail(session.repo, row.customer.id, session.config.health, session.today)
 
         def closed(changed: bool | None) -> None:
             if changed:
@@ -403,7 +493,7 @@ class CustomersScreen(FilterableScreen):
         self.app.push_screen(detail, closed)
 
     def action_feedback(self) -> None:
-        row = self.selected_customer()
+        row = self._customer_or_hint("log its feedback")
         if row is None or row.customer.id is None:
             return
         session = self.session
@@ -412,7 +502,7 @@ class CustomersScreen(FilterableScreen):
         )
 
     def action_toggle_escalation(self) -> None:
-        row = self.selected_customer()
+        row = self._customer_or_hint("raise or clear its escalation")
         if row is None or row.customer.id is None:
             return
         customer_id, raised = row.customer.id, not row.customer.escalated
@@ -435,3 +525,54 @@ class CustomersScreen(FilterableScreen):
             lambda: repo.update(request.model_copy(update={"status": following})),
             f"{clean_line(request.title)}: {following.value}",
         )
+
+    # -- keeping the records ------------------------------------------------------------------
+
+    def _customer_or_hint(self, doing: str) -> CustomerHealth | None:
+        """The highlighted customer; with none, say what to do instead."""
+        row = self.selected_customer()
+        if row is None and self.data is not None:
+            empty = not self.data.rows and not self.data.retired
+            hint = "No customers yet: n adds one" if empty else f"Highlight a customer to {doing}"
+            self.notify(hint, severity="warning")
+        return row
+
+    def action_new_customer(self) -> None:
+        if self.data is None:
+            return
+        model = self.session.config.health
+        edit_customer(self, self.session.repo, None, model.critical_features, self._stored)
+
+    def action_edit_customer(self) -> None:
+        row = self._customer_or_hint("edit it")
+        if row is None:
+            return
+        model = self.session.config.health
+        edit_customer(self, self.session.repo, row.customer, model.critical_features, self._stored)
+
+    def action_add_nps(self) -> None:
+        row = self._customer_or_hint("add its NPS responses")
+        if row is not None:
+            add_nps(self, self.session.repo, row.customer, self.session.today, self._stored)
+
+    def action_retire(self) -> None:
+        row = self._customer_or_hint("delete or retire it")
+        if row is not None:
+            session = self.session
+            retire_customer(self, session.repo, row.customer, session.today, self._stored)
+
+    def action_restore(self) -> None:
+        row = self._customer_or_hint("bring it back")
+        if row is not None:
+            restore_customer(self, self.session.repo, row.customer, self._stored)
+
+    def action_toggle_retired(self) -> None:
+        if self.data is None:
+            return
+        self.show_retired = not self.show_retired
+        count = len(self.data.retired)
+        if self.show_retired:
+            self.notify(f"Showing {count} retired customers, dimmed" if count else "None retired")
+        else:
+            self.notify("Retired customers hidden")
+        self.show_rows()
