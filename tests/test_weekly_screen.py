@@ -209,20 +209,22 @@ async def test_kpis_are_validated_on_entry(demo_repo: Repository) -> None:
         form = app.screen
         assert isinstance(form, ModelForm)
         form.query_one("#field-uptime_pct", Input).value = "101"
-        form.query_one("#field-nps", Input).value = "-140"
+        form.query_one("#field-team_size", Input).value = "-3"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is form
         assert "Uptime is a percentage from 0 to 100" in str(
             form.query_one("#error-uptime_pct").render()
         )
-        assert "NPS is a number from -100 to 100" in str(form.query_one("#error-nps").render())
+        assert "Team size is a number of at least 0" in str(
+            form.query_one("#error-team_size").render()
+        )
         form.query_one("#field-uptime_pct", Input).value = "99.9"
-        form.query_one("#field-nps", Input).value = "42"
+        form.query_one("#field-team_size", Input).value = "46"
         await pilot.press("ctrl+s")
         await settle(pilot)
     kpis = demo_repo.kpis("2026-W28")
-    assert kpis is not None and kpis.uptime_pct == 99.9 and kpis.nps == 42
+    assert kpis is not None and kpis.uptime_pct == 99.9 and kpis.team_size == 46
     assert kpis.arr == 2_285_000  # untouched fields kept
 
 

@@ -12,17 +12,18 @@ from datetime import date
 from typing import Any
 
 from opstui.data.repository import Repository
-from opstui.domain.bugs import BugMatrix, bug_matrix
+from opstui.domain.bugs import BugMatrix, CompanyBugCounts, bug_matrix
 from opstui.domain.customers import Health, RankedRequest, health, nps, rank_requests
-from opstui.domain.enums import ActionStatus, Priority, ProjectStatus
+from opstui.domain.enums import ActionStatus, Priority, ProjectStatus, RiskStatus
 from opstui.domain.escalations import Escalation, escalations
-from opstui.domain.models import ActionItem, Bug, Customer, Decision, Project
+from opstui.domain.models import ActionItem, Bug, Customer, Decision, Kpis, Project
 from opstui.domain.portfolio import portfolio_summary, slip_days, sort_projects_by_phase
 from opstui.domain.settings import BugTargets, HealthModel
 from opstui.domain.snapshot import (
     CROSS_COMPANY,
     ActionItemFigure,
     BugRowFigure,
+    ComputedKpisFigure,
     CriticalBugFigure,
     CustomerFigure,
     DecisionFigure,
@@ -150,6 +151,65 @@ def current_escalations(
     )
 
 
+def computed_kpis(
+    repo: Repository,
+    counts: Sequence[CompanyBugCounts],
+    scores: Mapping[int, Sequence[int]] | None = None,
+) -> ComputedKpisFigure:
+    """The KPIs computed from the data, as the KPIs tab, the snapshot and the export show
+    them. `counts` are the bug matrix's (`Repository.company_bug_counts`), so the open bugs
+    are the matrix's total; `scores` (`Repository.nps_scores`) saves reading them again.
+    """
+    every = [
+        score for own in (repo.nps_scores() if scores is None else scores).values() for score in own
+    ]
+    open_bugs = {p: sum(row.open_by_priority.get(p, 0) for row in counts) for p in Priority}
+    return ComputedKpisFigure(
+        nps=nps(every),
+        nps_responses=len(every),
+        p0=open_bugs[Priority.P0],
+        p1=open_bugs[Priority.P1],
+        p2=open_bugs[Priority.P2],
+        p3=open_bugs[Priority.P3],
+        support_tickets=repo.support_tickets_this_week(),
+        shipped_requests=repo.shipped_request_count(),
+    )
+
+
+def risk_register(
+    repo: Repository,
+    *,
+    people: Mapping[int | None, str] | None = None,
+    companies: Mapping[int, str] | None = None,
+) -> tuple[RiskFigure, ...]:
+    """The risk register as the weekly screen's Risks tab, meeting mode and the export show
+    it: open and mitigating risks in the order they were raised, then the closed ones; the
+    owner, project and company by name. `people` and `companies` save reading them again.
+    """
+    risks = sorted(repo.risks(), key=lambda risk: (risk.status is RiskStatus.CLOSED, risk.id or 0))
+    if people is None:
+        people = {person.id: person.name for person in repo.people()}
+    if companies is None:
+        companies = {company.id: company.name for company in repo.companies() if company.id}
+    linked = {risk.project_id for risk in risks if risk.project_id is not None}
+    # Only the linked projects' names are needed: a big portfolio is not read for them.
+    projects = (
+        {pid: name for pid, name, _ in repo.project_names() if pid in linked} if linked else {}
+    )
+    return tuple(
+        RiskFigure(
+            id=risk.id,
+            risk=risk.risk,
+            owner=people.get(risk.owner_id, ""),
+            mitigation=risk.mitigation,
+            status=risk.status,
+            project="" if risk.project_id is None else projects.get(risk.project_id, ""),
+            company="" if risk.company_id is None else companies.get(risk.company_id, ""),
+        )
+        for risk in risks
+    )
+
+
 def _carried_over(week: str, item_week: str, done_on: date | None) -> bool:
     """Whether an item belongs on `week`'s agenda: raised that week, or earlier and either
     still open or done during the week (so that its closing shows)."""
@@ -273,7 +333,8 @@ def week_snapshot(
     scores = repo.nps_scores()
     open_escalation_bugs = repo.escalation_bugs()
     # Trends are not stored: they are computed against the previous snapshot when shown.
-    matrix = bug_matrix(repo.company_bug_counts(today, targets.resolution_window_days), targets)
+    counts = repo.company_bug_counts(today, targets.resolution_window_days)
+    matrix = bug_matrix(counts, targets)
     summary = portfolio_summary(projects, repo.phase_history(), today)
     kpis = repo.kpis(week)
     return SnapshotData(
@@ -333,15 +394,7 @@ def week_snapshot(
         ),
         action_items=_action_figures(repo, week, people, companies),
         decisions=_decision_figures(repo, week),
-        risks=tuple(
-            RiskFigure(
-                id=risk.id,
-                risk=risk.risk,
-                owner=people.get(risk.owner_id, ""),
-                mitigation=risk.mitigation,
-                status=risk.status,
-            )
-            for risk in repo.risks()
-        ),
-        kpis={} if kpis is None else kpis.model_dump(exclude={"week"}),
+        risks=risk_register(repo, people=people, companies=companies),
+        kpis={} if kpis is None else kpis.model_dump(include=set(Kpis.typed_fields())),
+        computed_kpis=computed_kpis(repo, counts, scores),
     )

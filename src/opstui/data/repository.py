@@ -31,6 +31,7 @@ from opstui.domain.enums import (
     Phase,
     PlaybookStep,
     Priority,
+    RequestStatus,
     SubmissionPart,
 )
 from opstui.domain.models import (
@@ -345,6 +346,16 @@ class Repository:
     def projects(self) -> list[Project]:
         return self.all(Project, "name")
 
+    def project_names(self) -> list[tuple[int, str, int]]:
+        """(id, name, company id) of every project, by name: for pickers, without building
+        a model per project."""
+        return [
+            (int(row[0]), str(row[1] or ""), int(row[2]))
+            for row in self.db.execute(
+                "SELECT id, name, company_id FROM projects ORDER BY name, id"
+            ).fetchall()
+        ]
+
     def phase_history(self, project_id: int | None = None) -> list[PhaseChange]:
         if project_id is None:
             return self.all(PhaseChange, "project_id, entered_on, id")
@@ -433,6 +444,33 @@ class Repository:
         rows = self._rows("SELECT customer_id FROM bug_customers WHERE bug_id = ?", [bug_id])
         return [row["customer_id"] for row in rows]
 
+    def add_bug(self, bug: Bug, customer_ids: Sequence[int] = ()) -> Bug:
+        """Store a new bug and the customers it affects, in one transaction; returns the bug
+        with its id.
+
+        Raises `ValueError` when its product belongs to another company, `NotFoundError`
+        when the product is gone; a linked record that is gone fails its foreign key.
+        """
+        with self.db.atomic():
+            if bug.product_id is not None:
+                product = self.get(Product, bug.product_id)
+                if product is None:
+                    raise NotFoundError(f"product {bug.product_id} no longer exists")
+                if product.company_id != bug.company_id:
+                    raise ValueError("the product belongs to another company")
+            stored = self._insert(bug)
+            links = [
+                {"bug_id": stored.id, "customer_id": customer_id}
+                for customer_id in dict.fromkeys(customer_ids)
+            ]
+            if links:
+                self.db.table("bug_customers").insert_all(links)
+            return stored
+
+    def has_bugs(self) -> bool:
+        """Whether the workspace holds any bug at all (one row read, at any size)."""
+        return bool(self.db.execute("SELECT EXISTS (SELECT 1 FROM bugs)").fetchone()[0])
+
     # -- customers ------------------------------------------------------------------------
 
     def customers(self, *, retired: bool = False) -> list[Customer]:
@@ -482,6 +520,34 @@ class Repository:
         ):
             askers[row["request_id"]].append(row["customer_id"])
         return dict(askers)
+
+    def customer_names(self) -> list[tuple[int, str, int]]:
+        """(id, name, company id) of every customer not retired, by name: for pickers,
+        without building a model per customer."""
+        return [
+            (int(row[0]), str(row[1] or ""), int(row[2]))
+            for row in self.db.execute(
+                "SELECT id, name, company_id FROM customers WHERE retired_on IS NULL "
+                "ORDER BY name, id"
+            ).fetchall()
+        ]
+
+    def support_tickets_this_week(self) -> int:
+        """The support tickets this week of every customer in service, added up (a computed
+        KPI; retired customers count in no live figure)."""
+        # A count another tool stored as text or below zero is left out (`check` names it).
+        row = self.db.execute(
+            "SELECT coalesce(sum(tickets_this_week), 0) FROM customers WHERE retired_on IS NULL "
+            "AND typeof(tickets_this_week) = 'integer' AND tickets_this_week >= 0"
+        ).fetchone()
+        return int(row[0])
+
+    def shipped_request_count(self) -> int:
+        """How many feature requests have the status shipped (a computed KPI)."""
+        row = self.db.execute(
+            "SELECT count(*) FROM feature_requests WHERE status = ?", [RequestStatus.SHIPPED.value]
+        ).fetchone()
+        return int(row[0])
 
     def link_request_customer(self, request_id: int, customer_id: int) -> None:
         with self.db.atomic():

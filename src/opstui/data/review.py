@@ -7,14 +7,16 @@ any of that week's review data, and refreezing takes `replace=True`, on purpose.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from pydantic import ValidationError
 
-from opstui.data.figures import week_snapshot
+from opstui.data.figures import computed_kpis, week_snapshot
 from opstui.data.repository import Repository
+from opstui.domain.bugs import CompanyBugCounts
 from opstui.domain.settings import BugTargets, HealthModel
-from opstui.domain.snapshot import SnapshotData
+from opstui.domain.snapshot import ComputedKpisFigure, SnapshotData
 from opstui.domain.weeks import week_days
 
 
@@ -127,3 +129,26 @@ def review_snapshots(
         snapshot = week_snapshot(repo, week, as_of, targets, health)
     earlier = [frozen for frozen in repo.snapshot_weeks() if frozen < week]
     return snapshot, stored_snapshot(repo, earlier[-1]) if earlier else None
+
+
+def week_kpi_figures(
+    repo: Repository, week: str, counts: Sequence[CompanyBugCounts]
+) -> ComputedKpisFigure | None:
+    """The computed KPIs of `week` as the KPIs tab shows them: those frozen with the week,
+    or else the figures the snapshot and the export compute now (`computed_kpis`; `counts`
+    are the bug matrix's). A damaged snapshot shows the data's figures, as the export of
+    that week refuses with its own message."""
+    # The part alone: a frozen snapshot of a big portfolio is not read whole on each load.
+    part = repo.snapshot_part(week, "computed_kpis")
+    if isinstance(part, dict):
+        try:
+            return ComputedKpisFigure.model_validate(part)
+        except ValidationError:
+            pass
+    try:
+        snapshot = stored_snapshot(repo, week)
+    except SnapshotDamagedError:
+        snapshot = None
+    if snapshot is not None:
+        return snapshot.computed_kpi_figures()
+    return computed_kpis(repo, counts)

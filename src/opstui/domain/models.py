@@ -396,23 +396,51 @@ class Submission(Model):
     submitted_at: datetime | None = None
 
 
+KPIS_COMPUTED = frozenset({"nps", "support_tickets", "features_shipped"})
+"""Stored KPI fields that the app now computes: kept for reading, never asked for or shown."""
+
+
 class Kpis(Model):
-    """The seed's weekly metrics dashboard."""
+    """The seed's weekly metrics dashboard: the figures that come from outside the workspace,
+    typed in for the week. Each field's title is its label and its description its unit.
+
+    NPS, support tickets and shipped features are computed from the data instead
+    (`domain.snapshot.ComputedKpisFigure`): their old columns are still read, so older
+    workspaces load, but nothing asks for them or shows them (`KPIS_COMPUTED`).
+    """
 
     week: IsoWeek
-    customers_signed: Count | None = None
-    arr: Money | None = None
-    pipeline: Money | None = None
-    churn_customers: Count | None = None
-    churn_mrr_pct: Percent | None = None
-    uptime_pct: Percent | None = None
-    p95_ms: Annotated[float, Field(ge=0)] | None = None
-    test_coverage_pct: Percent | None = None
+    customers_signed: Count | None = Field(None, title="Customers signed")
+    arr: Money | None = Field(None, title="ARR", description="$")
+    pipeline: Money | None = Field(None, title="Pipeline value", description="$")
+    churn_customers: Count | None = Field(None, title="Churn", description="customers")
+    churn_mrr_pct: Percent | None = Field(None, title="Churn", description="% MRR")
+    uptime_pct: Percent | None = Field(None, title="Uptime", description="%")
+    p95_ms: Annotated[float, Field(ge=0)] | None = Field(
+        None, title="Response time p95", description="ms"
+    )
+    test_coverage_pct: Percent | None = Field(None, title="Test coverage", description="%")
     nps: Annotated[float, Field(ge=-100, le=100)] | None = None
     support_tickets: Count | None = None
     features_shipped: Count | None = None
-    story_points: Count | None = None
-    team_size: Annotated[float, Field(ge=0)] | None = None
+    story_points: Count | None = Field(None, title="Story points completed")
+    team_size: Annotated[float, Field(ge=0)] | None = Field(
+        None, title="Team size", description="FTE"
+    )
+
+    @classmethod
+    def typed_fields(cls) -> tuple[str, ...]:
+        """The fields a user types for a week, in the dashboard's order."""
+        return tuple(
+            name for name in cls.model_fields if name != "week" and name not in KPIS_COMPUTED
+        )
+
+    @classmethod
+    def label(cls, name: str) -> str:
+        """A typed field's label with its unit, as a form asks for it: "Uptime (%)"."""
+        field = cls.model_fields[name]
+        title = field.title or name
+        return f"{title} ({field.description})" if field.description else title
 
 
 class MeetingNote(Model):

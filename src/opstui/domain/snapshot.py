@@ -10,11 +10,17 @@ Version history:
 2. adds the ids the week-over-week diff matches rows by, average weeks per phase, the bug
    targets of the week, action items, decisions, the risk register and the P0/P1 analysis.
 3. adds the company id to each bug matrix row, so a renamed company keeps its counts.
+4. adds the KPIs computed from the data (NPS with its responses, open bugs, support
+   tickets, shipped requests) and each risk's project and company; the typed KPIs no
+   longer hold NPS, support tickets or features shipped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
+from types import MappingProxyType
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,7 +40,7 @@ from opstui.domain.enums import (
 )
 from opstui.domain.settings import BugTargets
 
-SNAPSHOT_VERSION = 3
+SNAPSHOT_VERSION = 4
 
 CROSS_COMPANY = "Cross-company"
 """The company shown for an action item that belongs to no single company."""
@@ -133,6 +139,51 @@ class RiskFigure(_Figure):
     owner: str = ""
     mitigation: str = ""
     status: RiskStatus
+    project: str = ""
+    """The project the risk threatens, if any (version 4 on)."""
+    company: str = ""
+    """The company it threatens, if any (version 4 on)."""
+
+    @property
+    def closed(self) -> bool:
+        return self.status is RiskStatus.CLOSED
+
+
+class ComputedKpisFigure(_Figure):
+    """The KPIs the app computes from the data, never typed (version 4 on)."""
+
+    LABELS: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "nps": "NPS",
+            "open_bugs": "Open bugs",
+            "support_tickets": "Support tickets this week",
+            "shipped_requests": "Shipped feature requests",
+        }
+    )
+    """Each computed KPI's label wherever the KPIs are shown ("open_bugs" covers p0–p3)."""
+
+    nps: float | None = None
+    """Overall NPS of every survey response (the customers screen's figure)."""
+    nps_responses: int = 0
+    p0: int = 0
+    p1: int = 0
+    p2: int = 0
+    p3: int = 0
+    """Open bugs by priority: the bug matrix's total."""
+    support_tickets: int = 0
+    """Every customer's tickets this week, added up."""
+    shipped_requests: int = 0
+    """Feature requests whose status is shipped; no shipping date is recorded, so this is
+    every shipped request, not those shipped this week."""
+
+    @classmethod
+    def label(cls, key: str) -> str:
+        """A computed KPI's label, marked as computed: "NPS (computed)"."""
+        return f"{cls.LABELS[key]} ({COMPUTED_MARK})"
+
+
+COMPUTED_MARK = "computed"
+"""How a computed KPI is marked wherever KPIs are shown, beside the typed ones."""
 
 
 class CriticalBugFigure(_Figure):
@@ -187,7 +238,23 @@ class SnapshotData(_Figure):
     decisions: tuple[DecisionFigure, ...] = ()
     """The week's decisions and earlier ones still undecided or decided this week."""
     risks: tuple[RiskFigure, ...] = ()
+    """The risk register: open and mitigating risks first, then closed ones."""
     kpis: dict[str, float | int | None] = {}
+    """The typed KPIs of the week (older snapshots also hold the since-retired typed NPS,
+    support tickets and features shipped, which nothing reads)."""
+    computed_kpis: ComputedKpisFigure | None = None
+    """The computed KPIs; None in snapshots before version 4."""
+
+    def computed_kpi_figures(self) -> ComputedKpisFigure | None:
+        """The computed KPIs; for a snapshot frozen before they were stored, the ones it
+        does hold (NPS, open bugs) with the others at zero, or None when it holds neither."""
+        if self.computed_kpis is not None:
+            return self.computed_kpis
+        total = self.bug_total()
+        if total is None and self.nps is None:
+            return None
+        counts = {} if total is None else total.model_dump(include={"p0", "p1", "p2", "p3"})
+        return ComputedKpisFigure.model_validate({"nps": self.nps, **counts})
 
     def resolution_rates(self) -> dict[str, float | None]:
         """Resolution rate by company (and "Total"), for trend arrows."""

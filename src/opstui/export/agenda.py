@@ -109,20 +109,23 @@ def render_escalations(week: WeekContext) -> list[str]:
 
 
 def render_risks(week: WeekContext) -> list[str]:
-    """The risk register."""
+    """The risk register: open and mitigating risks first, then closed ones (the order the
+    snapshot holds them in, as the weekly screen and meeting mode show them)."""
     blocks = [heading(2, "Risks")]
     if not week.snapshot.risks:
         return [*blocks, "No risks in the register."]
     redact = week.redact
     blocks.append(
         table(
-            ("Risk", "Owner", "Mitigation", "Status"),
+            ("Risk", "Owner", "Mitigation", "Status", "Project", "Company"),
             [
                 (
                     inline(redact.text(r.risk)),
                     inline(r.owner) or MISSING,
                     inline(redact.text(r.mitigation)) or MISSING,
                     r.status.value,
+                    inline(redact.text(r.project)) or MISSING,
+                    inline(r.company) or MISSING,
                 )
                 for r in week.snapshot.risks
             ],

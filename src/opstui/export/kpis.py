@@ -1,19 +1,25 @@
 """The KPI section: the seed's weekly metrics dashboard, with changes since last week.
 
-Revenue and customers, product quality, customer health, team and velocity — the KPIs
-typed in for the week, and the bug counts and NPS the app computes.
+Revenue and customers, product quality, customer health, team and velocity. The figures
+that come from outside (ARR, uptime, story points …) are the ones typed for the week; NPS,
+open bugs, support tickets and shipped requests are computed from the data and marked so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from opstui.domain.snapshot import SnapshotData
+from opstui.domain.models import Kpis
+from opstui.domain.snapshot import COMPUTED_MARK, ComputedKpisFigure, SnapshotData
 from opstui.export.context import WeekContext
 from opstui.export.escape import bullets, heading, inline
 from opstui.export.numbers import MISSING, number, percent, score, versus
 
 _Kpis = Mapping[str, float | int | None]
+
+
+def _title(key: str) -> str:
+    return Kpis.model_fields[key].title or key
 
 
 class _Dashboard:
@@ -46,7 +52,6 @@ class _Dashboard:
 
     def line(
         self,
-        label: str,
         key: str,
         unit: str = "",
         *,
@@ -56,7 +61,48 @@ class _Dashboard:
         value = self.value(key)
         shown = MISSING if value is None else f"{number(value)}{unit}"
         change = self.change(key, higher_is_better=higher_is_better, tolerance=tolerance)
-        return f"{label}: {shown}{change}"
+        return f"{_title(key)}: {shown}{change}"
+
+
+def _computed_lines(week: WeekContext) -> tuple[str, list[str], list[str]]:
+    """The open-bugs line, the customer-health lines and the shipped-requests line."""
+    snapshot, previous = week.snapshot, week.previous
+    label = ComputedKpisFigure.label
+    stored = snapshot.computed_kpis
+    figures = snapshot.computed_kpi_figures()
+    before = None if previous is None else previous.computed_kpis
+    if figures is None:
+        bugs = MISSING
+    else:
+        bugs = f"{figures.p0} P0, {figures.p1} P1, {figures.p2} P2, {figures.p3} P3"
+    nps = None if figures is None else figures.nps
+    responses = ""
+    if stored is not None and stored.nps_responses:
+        noun = "response" if stored.nps_responses == 1 else "responses"
+        responses = f" from {number(stored.nps_responses)} survey {noun}"
+    previous_nps = None if previous is None else previous.nps
+    health = [
+        f"{label('nps')}: {score(nps)}{responses}{versus(nps, previous_nps, week.previous_week)}",
+    ]
+    if stored is None:
+        tickets, shipped = MISSING, MISSING
+    else:
+        tickets = number(stored.support_tickets) + versus(
+            stored.support_tickets,
+            None if before is None else before.support_tickets,
+            week.previous_week,
+            higher_is_better=False,
+        )
+        shipped = number(stored.shipped_requests) + versus(
+            stored.shipped_requests,
+            None if before is None else before.shipped_requests,
+            week.previous_week,
+        )
+    across = "" if stored is None else " across all customers"
+    health.append(f"{label('support_tickets')}: {tickets}{across}")
+    dated = "" if stored is None else " (every request marked shipped: no shipping date is kept)"
+    team = f"{label('shipped_requests')}: {shipped}{dated}"
+    return f"{label('open_bugs')}: {bugs}", health, [team]
 
 
 def render_kpis(week: WeekContext) -> list[str]:
@@ -66,35 +112,30 @@ def render_kpis(week: WeekContext) -> list[str]:
     churned = kpis.value("churn_customers")
     churn_pct = kpis.value("churn_mrr_pct")
     revenue = [
-        kpis.line("Customers signed", "customers_signed"),
-        f"ARR: {redact.money(kpis.value('arr'))}{kpis.change('arr', amount=not redact.active)}",
-        f"Pipeline value: {redact.money(kpis.value('pipeline'))}"
+        kpis.line("customers_signed"),
+        f"{_title('arr')}: {redact.money(kpis.value('arr'))}"
+        f"{kpis.change('arr', amount=not redact.active)}",
+        f"{_title('pipeline')}: {redact.money(kpis.value('pipeline'))}"
         f"{kpis.change('pipeline', amount=not redact.active)}",
-        f"Churn: {MISSING if churned is None else number(churned)} customers, "
-        f"{percent(churn_pct)} MRR churn",
+        f"{_title('churn_customers')}: {MISSING if churned is None else number(churned)} "
+        f"customers, {percent(churn_pct)} MRR churn",
     ]
-    total = snapshot.bug_total()
-    bugs = (
-        MISSING if total is None else f"{total.p0} P0, {total.p1} P1, {total.p2} P2, {total.p3} P3"
-    )
+    bugs, health, shipped = _computed_lines(week)
     quality = [
-        f"Bugs: {bugs}",
-        kpis.line("Uptime", "uptime_pct", "%", tolerance=0.05),
-        kpis.line("Response time p95", "p95_ms", " ms", higher_is_better=False, tolerance=5),
-        kpis.line("Test coverage", "test_coverage_pct", "%"),
-    ]
-    computed = "" if snapshot.nps is None else f"; {score(snapshot.nps)} from survey responses"
-    health = [
-        f"NPS: {score(kpis.value('nps'))} reported{computed}",
-        kpis.line("Support tickets this week", "support_tickets", higher_is_better=False),
+        bugs,
+        kpis.line("uptime_pct", "%", tolerance=0.05),
+        kpis.line("p95_ms", " ms", higher_is_better=False, tolerance=5),
+        kpis.line("test_coverage_pct", "%"),
     ]
     team = [
-        kpis.line("Features shipped", "features_shipped"),
-        kpis.line("Story points completed", "story_points"),
-        kpis.line("Team size", "team_size", " FTE", tolerance=0.5),
+        *shipped,
+        kpis.line("story_points"),
+        kpis.line("team_size", " FTE", tolerance=0.5),
     ]
     return [
         heading(2, "KPIs"),
+        f"Typed for the week, except those marked ({COMPUTED_MARK}), which come from the "
+        "workspace's own data.",
         "**Revenue & customers**",
         bullets(revenue),
         "**Product quality**",

@@ -1,8 +1,9 @@
 """Bug triage: the company × priority matrix, the triage inbox and the list of all bugs.
 
 One key per decision, then the next bug: `0`–`3` priority, `m` duplicate, `a` assign, `c`
-company, `x` resolve, `z` snooze. `space` marks rows for a bulk decision; `u` undoes. Lists
-are paged from SQLite, so the screen behaves the same at 100 bugs or 100,000.
+company, `x` resolve, `z` snooze. `space` marks rows for a bulk decision; `u` undoes; `n`
+adds a bug. Lists are paged from SQLite, so the screen behaves the same at 100 bugs or
+100,000.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from opstui.domain.records import choosable
 from opstui.domain.text import clean_line
 from opstui.modals.bug_detail import BugDetail
 from opstui.modals.bug_filter import BugFilterForm
+from opstui.modals.bug_form import BugForm, Named, NewBug
 from opstui.modals.date_prompt import DatePrompt
 from opstui.modals.picker import Picker
 from opstui.modals.text_prompt import TextPrompt
@@ -39,6 +41,15 @@ from opstui.widgets.virtual_table import VirtualTable
 
 UNDO_DEPTH = 100
 """How many decisions `u` can take back."""
+
+NO_BUGS = Content.assemble(
+    ("No bugs yet", "bold"),
+    " — ",
+    ("n", "bold $accent"),
+    " adds one, or import them: ",
+    ("opstui import WORKSPACE FILE", "bold"),
+)
+"""What the list says on a workspace without a single bug."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +104,13 @@ class BugsScreen(OpsScreen):
             tooltip="Mark the row; decisions then apply to every marked bug",
         ),
         Binding("u", "undo", "Undo", id="bugs.undo", tooltip="Take back the last decision"),
+        Binding(
+            "n",
+            "new",
+            "New bug",
+            id="bugs.new",
+            tooltip="Add a bug, opened now (an untriaged one lands in the inbox)",
+        ),
         Binding(
             "enter",
             "open",
@@ -239,9 +257,11 @@ class BugsScreen(OpsScreen):
     def show_view_bar(self) -> None:
         count = len(self.pages) if self.pages is not None else 0
         marked = len(self.table.marked)
-        if self.view == "inbox":
+        if count == 0 and not self.session.repo.has_bugs():
+            text = NO_BUGS
+        elif self.view == "inbox":
             if count == 0:
-                text = self.session_summary()
+                text = Content.assemble(self.session_summary(), ("   v shows all bugs", "dim"))
             else:
                 text = Content.assemble(
                     ("Triage inbox", "bold"),
@@ -256,6 +276,10 @@ class BugsScreen(OpsScreen):
             text = Content.assemble(
                 ("All bugs", "bold"), "  ", (f"{count:,} shown", "bold"), self._filters_text()
             )
+            if count == 0:
+                text = Content.assemble(
+                    text, ("   none match: esc clears the text, f changes the filters", "dim")
+                )
         if marked:
             text = Content.assemble(text, "   ", (f"{marked} marked", "bold $secondary"))
         self.query_one("#view-bar", Static).update(text)
@@ -340,14 +364,54 @@ class BugsScreen(OpsScreen):
         urgent = (Priority.P0, Priority.P1)
         for old, new in zip(before, after, strict=True):
             if new.priority in urgent and old.priority not in urgent and not new.root_cause:
-                assert new.id is not None and new.priority is not None
-                self.analysis_due.append(new.id)
-                self.notify(
-                    f"#{new.id} is {new.priority.value}: open it (enter) to add customer "
-                    "impact, root cause, fix date and prevention.",
-                    title="Analysis needed",
-                    severity="warning",
-                )
+                self._analysis_needed(new)
+
+    def _analysis_needed(self, bug: Bug) -> None:
+        assert bug.id is not None and bug.priority is not None
+        self.analysis_due.append(bug.id)
+        self.notify(
+            f"#{bug.id} is {bug.priority.value}: open it (enter) to add customer "
+            "impact, root cause, fix date and prevention.",
+            title="Analysis needed",
+            severity="warning",
+        )
+
+    # -- a new bug ----------------------------------------------------------------------------
+
+    def action_new(self) -> None:
+        """The new-bug form; what it returns is stored in one transaction, links included."""
+        repo = self.session.repo
+        form = BugForm(
+            opened_at=self.session.now(),
+            companies=choosable(repo.companies()),
+            products=choosable(repo.products()),
+            projects=[Named(*row) for row in repo.project_names()],
+            customers=[Named(*row) for row in repo.customer_names()],
+            save=self._store_new_bug,
+        )
+        self.app.push_screen(form)
+
+    def _store_new_bug(self, new: NewBug) -> str | None:
+        """Store the form's bug; an error message keeps the form open with what was typed."""
+        try:
+            stored = self.session.repo.add_bug(new.bug, new.customer_ids)
+        except Exception as error:  # one transaction: nothing was stored
+            return f"Not saved: {error}"
+        assert stored.id is not None
+        linked = len(new.customer_ids)
+        links = f", {linked} customer{'s' if linked != 1 else ''} linked" if linked else ""
+        if stored.priority is None:
+            self.notify(f"Bug #{stored.id} added to the triage inbox{links}")
+        else:
+            where = "" if self.view == "all" else " (v shows all bugs)"
+            self.notify(f"Bug #{stored.id} added as {stored.priority.value}{links}{where}")
+            if stored.priority in (Priority.P0, Priority.P1):
+                self._analysis_needed(stored)
+        self._after_change(advance=False)
+        found = self._index_in_first_pages(f"bug:{stored.id}")
+        if found is not None:
+            self.table.move_cursor(found)
+        return None
 
     def action_set_priority(self, value: str) -> None:
         priority = Priority(value)

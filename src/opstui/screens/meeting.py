@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
-from opstui.data.figures import current_escalations, week_bug_matrix
+from opstui.data.figures import current_escalations, risk_register, week_bug_matrix
 from opstui.domain.enums import OPEN_BUG_STATUSES, DecisionCategory, Phase, Priority
 from opstui.domain.models import Bug, Project
 from opstui.domain.portfolio import portfolio_summary, sort_projects_by_phase
@@ -211,6 +211,8 @@ class MeetingScreen(Screen[None]):
             f"{'Next milestone':<28} {'Risk':<7} Completion"
         )
         lines.append(Content.styled(heading, "bold underline"))
+        if not projects:
+            lines.append(Content.styled("No projects yet — n on the portfolio (1) adds one", "dim"))
         for project in sort_projects_by_phase(projects):
             milestone = clean_line(project.next_milestone)
             if project.milestone_date:
@@ -348,6 +350,8 @@ class MeetingScreen(Screen[None]):
             lines.append(Content(""))
         customers = [e for e in current_escalations(repo, session.today) if e.kind == "customer"]
         lines.append(Content.styled(f"Customer escalations ({len(customers)})", "bold $accent"))
+        if not customers:
+            lines.append(Content.styled("  none", "dim"))
         for number, item in enumerate(customers, start=1):
             name = f"Customer {number}" if self.private else clean_line(item.title)
             detail = "(hidden)" if self.private else clean_line(item.detail)
@@ -404,12 +408,23 @@ class MeetingScreen(Screen[None]):
         if not decisions:
             lines.append(Content.styled("  none", "dim"))
         lines += [Content(""), Content.styled("Risks", "bold $accent")]
-        for risk in repo.risks():
-            owner = people.get(risk.owner_id or -1, "")
-            lines.append(
-                Content(
-                    f"  [{risk.status.value}] {clean_line(risk.risk)} — "
-                    f"{clean_line(owner)}: {clean_line(risk.mitigation)}"
-                )
-            )
+        lines.extend(self._risks())
         return Content("\n").join(lines)
+
+    def _risks(self) -> list[Content]:
+        """The risk register as the weekly screen's Risks tab and the export show it (one
+        loader): open and mitigating risks first, closed ones after, dimmed."""
+        risks = risk_register(self.ops.session.repo)
+        if not risks:
+            return [Content.styled("  none — n on the weekly screen's Risks tab adds one", "dim")]
+        lines = []
+        for risk in risks:
+            links = " · ".join(clean_line(name) for name in (risk.project, risk.company) if name)
+            line = Content.assemble(
+                (f"  {risk.status.value:<11}", "bold"),
+                clean_line(risk.risk),
+                f" — {clean_line(risk.owner) or 'no owner'}: {clean_line(risk.mitigation) or '—'}",
+                (f"  ({links})", "$accent") if links else "",
+            )
+            lines.append(line.stylize("dim") if risk.closed else line)
+        return lines

@@ -1,5 +1,6 @@
 """The weekly review: the Friday pre-read checklist, follow-ups and agenda, action items,
-decisions, escalations and KPIs of one ISO week, and meeting mode for the Monday review."""
+decisions, escalations, KPIs and the risk register of one ISO week, and meeting mode for the
+Monday review."""
 
 from __future__ import annotations
 
@@ -15,21 +16,37 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from opstui.data.figures import current_escalations
-from opstui.data.review import freeze_week, review_snapshots, snapshot_date, unfreeze_week
+from opstui.data.figures import current_escalations, risk_register
+from opstui.data.review import (
+    freeze_week,
+    review_snapshots,
+    snapshot_date,
+    unfreeze_week,
+    week_kpi_figures,
+)
 from opstui.domain.enums import (
     ActionPriority,
     ActionStatus,
     DecisionCategory,
     DecisionKind,
     PersonRole,
-    Priority,
+    RiskStatus,
 )
 from opstui.domain.escalations import Escalation
-from opstui.domain.models import ActionItem, Company, Decision, Kpis, Person, ReviewWeek, Submission
+from opstui.domain.models import (
+    KPIS_COMPUTED,
+    ActionItem,
+    Company,
+    Decision,
+    Kpis,
+    Person,
+    ReviewWeek,
+    Risk,
+    Submission,
+)
 from opstui.domain.records import choosable
 from opstui.domain.review import is_overdue, preread, week_action_items
-from opstui.domain.snapshot import SnapshotData
+from opstui.domain.snapshot import ComputedKpisFigure, RiskFigure, SnapshotData
 from opstui.domain.weeks import next_week, previous_week, week_days
 from opstui.export.markdown import render_week
 from opstui.modals.confirm import ConfirmDialog
@@ -44,15 +61,19 @@ from opstui.widgets.weekly_rows import (
     CHECKLIST_COLUMNS,
     DECISION_COLUMNS,
     ESCALATION_COLUMNS,
+    RISK_COLUMNS,
     action_rows,
     changes_lines,
     checklist_rows,
     decision_rows,
     escalation_rows,
     kpi_content,
+    risk_rows,
 )
 
-TABS = ("checklist", "actions", "decisions", "escalations", "kpis", "changes")
+TABS = ("checklist", "actions", "decisions", "escalations", "kpis", "risks", "changes")
+TABLE_TABS = frozenset(TABS) - {"kpis", "changes"}
+"""The tabs that show a table (the others show text)."""
 ESCALATION_MODES = {"bug": "bugs", "project": "portfolio", "customer": "customers"}
 
 
@@ -70,7 +91,9 @@ class WeekData:
     decisions: list[Decision]
     escalations: tuple[Escalation, ...]
     kpis: Kpis | None
-    open_bugs: tuple[int, int, int, int]
+    computed: ComputedKpisFigure | None
+    """The computed KPIs: the frozen snapshot's for a frozen week, else the data's now."""
+    risks: tuple[RiskFigure, ...]
     frozen_at: datetime | None
 
 
@@ -105,14 +128,14 @@ class WeeklyScreen(OpsScreen):
             "new",
             "New",
             id="weekly.new",
-            tooltip="New action item or decision (on their tabs)",
+            tooltip="New action item, decision or risk (on their tabs)",
         ),
         Binding(
             "enter",
             "open",
             "Open",
             id="weekly.open",
-            tooltip="Edit the item, tick pre-read parts, or jump to an escalation",
+            tooltip="Edit the item or risk, tick pre-read parts, or jump to an escalation",
         ),
         Binding(
             "space",
@@ -126,7 +149,7 @@ class WeeklyScreen(OpsScreen):
             "cycle_status",
             "Status",
             id="weekly.status",
-            tooltip="Cycle an action item's status",
+            tooltip="Cycle an action item's status; a risk's: open, mitigating, closed, reopened",
         ),
         Binding(
             "A",
@@ -137,7 +160,12 @@ class WeeklyScreen(OpsScreen):
             tooltip="The director accepts the pre-read (or takes it back)",
         ),
         Binding(
-            "K", "edit_kpis", "KPIs", id="weekly.kpis", show=False, tooltip="Enter the week's KPIs"
+            "K",
+            "edit_kpis",
+            "KPIs",
+            id="weekly.kpis",
+            show=False,
+            tooltip="Type the week's KPIs that come from outside (NPS, bugs, tickets are computed)",
         ),
         Binding(
             "F",
@@ -183,6 +211,8 @@ class WeeklyScreen(OpsScreen):
                 yield VirtualTable(ESCALATION_COLUMNS, id="escalations-table")
             with TabPane("KPIs", id="kpis"):
                 yield Static(id="kpis-view")
+            with TabPane("Risks", id="risks"):
+                yield VirtualTable(RISK_COLUMNS, id="risks-table")
             with TabPane("Changes", id="changes"), VerticalScroll():
                 yield Static(id="changes-view")
         yield Footer()
@@ -216,11 +246,13 @@ class WeeklyScreen(OpsScreen):
         counts = repo.company_bug_counts(
             session.today, session.config.targets.resolution_window_days
         )
-        open_bugs = tuple(sum(row.open_by_priority.get(p, 0) for row in counts) for p in Priority)
+        people = repo.people()
+        companies = repo.companies()
+        frozen_at = repo.snapshot_frozen_at(week)
         data = WeekData(
             week=week,
-            people=repo.people(),
-            companies=repo.companies(),
+            people=people,
+            companies=companies,
             submissions=repo.submissions(week),
             review=repo.review_week(week),
             follow_ups=repo.follow_ups(week),
@@ -232,8 +264,13 @@ class WeeklyScreen(OpsScreen):
             ],
             escalations=current_escalations(repo, session.today),
             kpis=repo.kpis(week),
-            open_bugs=(open_bugs[0], open_bugs[1], open_bugs[2], open_bugs[3]),
-            frozen_at=repo.snapshot_frozen_at(week),
+            computed=week_kpi_figures(repo, week, counts),
+            risks=risk_register(
+                repo,
+                people={p.id: p.name for p in people},
+                companies={c.id: c.name for c in companies if c.id is not None},
+            ),
+            frozen_at=frozen_at,
         )
         self.app.call_from_thread(self._loaded, data)
 
@@ -257,8 +294,9 @@ class WeeklyScreen(OpsScreen):
         self._keep(self.table("decisions"), decision_rows(data.decisions, session.now()))
         self._keep(self.table("escalations"), escalation_rows(data.escalations))
         self.query_one("#kpis-view", Static).update(
-            kpi_content(data.kpis, data.week, data.open_bugs)
+            kpi_content(data.kpis, data.week, data.computed)
         )
+        self._keep(self.table("risks"), risk_rows(data.risks))
         monday, sunday = week_days(data.week)
         overdue = sum(1 for item in items if is_overdue(item, session.today))
         bar = Content.assemble(
@@ -303,7 +341,7 @@ class WeeklyScreen(OpsScreen):
     def action_tab(self, step: int) -> None:
         index = (TABS.index(self.tab) + step) % len(TABS)
         self.query_one(TabbedContent).active = TABS[index]
-        if TABS[index] not in ("kpis", "changes"):
+        if TABS[index] in TABLE_TABS:
             self.set_focus(self.table(TABS[index]))
 
     @on(TabbedContent.TabActivated)
@@ -311,7 +349,7 @@ class WeeklyScreen(OpsScreen):
         tab = event.pane.id or ""
         if tab == "changes":
             self.load_changes()
-        elif tab in TABS and tab != "kpis":
+        elif tab in TABLE_TABS:
             self.set_focus(self.table(tab))
 
     def action_meeting(self, start: str | None = None) -> None:
@@ -350,8 +388,12 @@ class WeeklyScreen(OpsScreen):
         self.ops.data_changed()
         self.load()
 
+    def _current_key(self) -> str | None:
+        """The key of the row under the cursor, on a tab with a table."""
+        return self.table().current_key if self.tab in TABLE_TABS else None
+
     def _current_id(self) -> int | None:
-        key = self.table().current_key if self.tab not in ("kpis", "changes") else None
+        key = self._current_key()
         if key is None or ":" not in key:
             return None
         tail = key.split(":")[1]
@@ -488,6 +530,8 @@ class WeeklyScreen(OpsScreen):
             self._edit_decision(None)
         elif self.tab == "kpis":
             self.action_edit_kpis()
+        elif self.tab == "risks":
+            self._edit_risk(None)
         else:
             if self.tab != "actions":
                 self.query_one(TabbedContent).active = "actions"
@@ -496,7 +540,7 @@ class WeeklyScreen(OpsScreen):
     def action_open(self) -> None:
         if self.data is None:
             return
-        key = self.table().current_key if self.tab not in ("kpis", "changes") else None
+        key = self._current_key()
         if key is None:
             return
         kind, _, rest = key.partition(":")
@@ -506,6 +550,10 @@ class WeeklyScreen(OpsScreen):
         elif kind == "decision":
             decision = next((d for d in self.data.decisions if d.id == int(rest)), None)
             self._edit_decision(decision)
+        elif kind == "risk":
+            risk = self.session.repo.get(Risk, int(rest))
+            if risk is not None:
+                self._edit_risk(risk)
         elif kind == "person":
             self._preread(int(rest))
         elif kind == "agenda":
@@ -535,7 +583,7 @@ class WeeklyScreen(OpsScreen):
         self.app.push_screen(PrereadDialog(self.week, person), closed)
 
     def action_tick(self) -> None:
-        key = self.table().current_key if self.tab not in ("kpis", "changes") else None
+        key = self._current_key()
         if key is None or self.data is None:
             return
         repo = self.session.repo
@@ -559,6 +607,9 @@ class WeeklyScreen(OpsScreen):
             self._preread(int(rest))
 
     def action_cycle_status(self) -> None:
+        if self.tab == "risks":
+            self._cycle_risk_status()
+            return
         if self.tab != "actions" or self.data is None:
             return
         item_id = self._current_id()
@@ -596,31 +647,79 @@ class WeeklyScreen(OpsScreen):
             return
         repo = self.session.repo
         current = repo.kpis(self.week)
-        names = [name for name in Kpis.model_fields if name != "week"]
-        labels = {
-            "customers_signed": "Customers signed",
-            "arr": "ARR ($)",
-            "pipeline": "Pipeline ($)",
-            "churn_customers": "Churn (customers)",
-            "churn_mrr_pct": "Churn (% MRR)",
-            "uptime_pct": "Uptime (%)",
-            "p95_ms": "Response time p95 (ms)",
-            "test_coverage_pct": "Test coverage (%)",
-            "nps": "NPS (−100…100)",
-            "support_tickets": "Support tickets",
-            "features_shipped": "Features shipped",
-            "story_points": "Story points completed",
-            "team_size": "Team size (FTE)",
-        }
-        fields = [Field(name, labels.get(name, name)) for name in names]
+        # Only what comes from outside is typed; the computed KPIs are not asked for, and
+        # what older versions stored for them is kept as it was.
+        fields = [Field(name, Kpis.label(name)) for name in Kpis.typed_fields()]
         values = current.model_dump() if current else {}
+        fixed: dict[str, Any] = {"week": self.week}
+        if current is not None:
+            fixed.update({name: getattr(current, name) for name in KPIS_COMPUTED})
 
         def done(result: Kpis | None) -> None:
             if result is not None:
                 self._save(lambda: repo.upsert(result), f"KPIs of {self.week} saved")
 
         self.app.push_screen(
-            ModelForm(f"KPIs of {self.week}", Kpis, fields, values, {"week": self.week}), done
+            ModelForm(f"KPIs of {self.week} (typed)", Kpis, fields, values, fixed), done
+        )
+
+    # -- the risk register --------------------------------------------------------------------
+
+    def _risk_fields(self, risk: Risk | None) -> list[Field]:
+        """The risk form's fields; retired people and companies are offered only where the
+        risk already names them."""
+        assert self.data is not None
+        owners = choosable(self.data.people, risk.owner_id if risk else None)
+        people = tuple((p.name, p.id) for p in owners if p.id is not None)
+        threatened = choosable(self.data.companies, risk.company_id if risk else None)
+        companies = tuple((c.name, c.id) for c in threatened if c.id is not None)
+        projects = tuple((name, pid) for pid, name, _ in self.session.repo.project_names())
+        return [
+            Field("risk", "Risk", required=True),
+            Field("owner_id", "Owner", "choice", people),
+            Field("mitigation", "Mitigation", "text"),
+            Field(
+                "status",
+                "Status",
+                "choice",
+                tuple((s.value, s) for s in RiskStatus),
+                required=True,
+            ),
+            Field("project_id", "Project", "choice", projects),
+            Field("company_id", "Company", "choice", companies),
+        ]
+
+    def _edit_risk(self, risk: Risk | None) -> None:
+        if not self.editable() or self.data is None:
+            return
+        repo = self.session.repo
+        values = risk.model_dump() if risk else {"status": RiskStatus.OPEN}
+        fixed = {} if risk is None else {"id": risk.id}
+
+        def done(result: Risk | None) -> None:
+            if result is None:
+                return
+            if result.id is None:
+                self._save(lambda: repo.add(result), "Risk added to the register")
+            else:
+                self._save(lambda: repo.update(result), "Risk saved")
+
+        title = "New risk" if risk is None else "Edit risk"
+        self.app.push_screen(ModelForm(title, Risk, self._risk_fields(risk), values, fixed), done)
+
+    def _cycle_risk_status(self) -> None:
+        """Open → mitigating → closed → open again (reopened)."""
+        risk_id = self._current_id()
+        risk = None if risk_id is None else self.session.repo.get(Risk, risk_id)
+        if risk is None:
+            return
+        statuses = list(RiskStatus)
+        following = statuses[(statuses.index(risk.status) + 1) % len(statuses)]
+        word = "reopened" if risk.status is RiskStatus.CLOSED else following.value.lower()
+        repo = self.session.repo
+        self._save(
+            lambda: repo.update(risk.model_copy(update={"status": following})),
+            f"Risk {word}",
         )
 
     # -- the snapshot: freeze, unfreeze, changes, export ---------------------------------------

@@ -1,5 +1,6 @@
 """Rows and text of the weekly screen: the checklist, action items, decisions, escalations,
-KPIs. Everything from the workspace is shown as text (`text_cell`, `Content`)."""
+KPIs and risks. Everything from the workspace is shown as text (`text_cell`, `Content`);
+an empty list says what is missing and which key adds it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date, datetime
 from textual.content import Content
 
 from opstui.domain.diff import week_diff
-from opstui.domain.enums import ActionPriority, ActionStatus, DecisionKind
+from opstui.domain.enums import ActionPriority, ActionStatus, DecisionKind, RiskStatus
 from opstui.domain.escalations import Escalation
 from opstui.domain.models import ActionItem, Decision, Kpis
 from opstui.domain.review import (
@@ -21,8 +22,9 @@ from opstui.domain.review import (
     follow_up_date,
     is_overdue,
 )
-from opstui.domain.snapshot import SnapshotData
+from opstui.domain.snapshot import COMPUTED_MARK, ComputedKpisFigure, RiskFigure, SnapshotData
 from opstui.domain.text import clean_line
+from opstui.widgets.customer_cells import nps_value
 from opstui.widgets.virtual_table import Column, Row, text_cell
 
 CHECKLIST_COLUMNS = (
@@ -52,6 +54,25 @@ ESCALATION_COLUMNS = (
     Column("title", "What", 44, min_width=20),
     Column("detail", "Detail", 40, min_width=16),
 )
+RISK_COLUMNS = (
+    Column("risk", "Risk", 34, min_width=20),
+    Column("owner", "Owner", 16),
+    Column("status", "Status", 10),
+    Column("mitigation", "Mitigation", 30, min_width=16),
+    Column("project", "Project", 18),
+    Column("company", "Company", 13),
+)
+RISK_STYLES = {
+    RiskStatus.OPEN: "bold $warning",
+    RiskStatus.MITIGATING: "$accent",
+    RiskStatus.CLOSED: "$success",
+}
+
+
+def empty_row(text: str) -> Row:
+    """The one line an empty list shows: what is missing, and which key adds it."""
+    return Row("empty", (Content.styled(text, "dim"),), group=True)
+
 
 PRIORITY_STYLES = {
     ActionPriority.HIGH: "bold $error",
@@ -89,6 +110,13 @@ def checklist_rows(
             group=True,
         )
     ]
+    if not summary.rows:
+        rows.append(
+            empty_row(
+                "  No product managers or engineering leads yet: add people on the setup "
+                "screen (5); each owes the pre-read"
+            )
+        )
     for preread in summary.rows:
         person = preread.person
         missing = [p.part.value for p in preread.parts if p.submitted_at is None]
@@ -207,7 +235,7 @@ def action_rows(
                 style="dim" if done else "",
             )
         )
-    return rows
+    return rows or [empty_row(f"No action items for {week} yet — n adds one")]
 
 
 def decision_rows(decisions: Sequence[Decision], now: datetime) -> list[Row]:
@@ -235,7 +263,7 @@ def decision_rows(decisions: Sequence[Decision], now: datetime) -> list[Row]:
                 ),
             )
         )
-    return rows
+    return rows or [empty_row("No decisions on this week's agenda — n logs one")]
 
 
 def escalation_rows(escalations: Sequence[Escalation]) -> list[Row]:
@@ -250,6 +278,47 @@ def escalation_rows(escalations: Sequence[Escalation]) -> list[Row]:
                     text_cell(item.detail),
                 ),
             )
+        )
+    return rows or [
+        empty_row(
+            "Nothing escalated: no open P0/P1 or security-flagged bug, no project a week "
+            "late, no customer escalation"
+        )
+    ]
+
+
+def risk_rows(risks: Sequence[RiskFigure]) -> list[Row]:
+    """The risk register as `data.figures.risk_register` orders it: open and mitigating
+    risks, then the closed ones, dimmed, each group under its heading."""
+    if not risks:
+        return [empty_row("No risks in the register yet — n adds one")]
+    rows: list[Row] = []
+    for closed in (False, True):
+        group = [risk for risk in risks if risk.closed is closed]
+        if not group:
+            continue
+        title = "Closed" if closed else "Open and mitigating"
+        rows.append(
+            Row(
+                f"group:{'closed' if closed else 'open'}",
+                (Content.assemble((title, "bold"), (f"  {len(group)}", "dim")),),
+                group=True,
+            )
+        )
+        rows.extend(
+            Row(
+                f"risk:{risk.id}",
+                (
+                    text_cell(risk.risk),
+                    text_cell(risk.owner or "—"),
+                    Content.styled(risk.status.value, RISK_STYLES[risk.status]),
+                    text_cell(risk.mitigation or "—"),
+                    text_cell(risk.project or "—"),
+                    text_cell(risk.company or "—"),
+                ),
+                style="dim" if closed else "",
+            )
+            for risk in group
         )
     return rows
 
@@ -312,60 +381,93 @@ def _number(value: float | int | None, suffix: str = "") -> str:
     return text + suffix
 
 
-def kpi_content(kpis: Kpis | None, week: str, bug_counts: Sequence[int]) -> Content:
-    """The seed's weekly metrics dashboard for the week."""
-    if kpis is None:
-        return Content.assemble(
-            (f"No KPIs recorded for {week} yet", "bold $warning"), "  — press K to enter them."
-        )
-    p0, p1, p2, p3 = bug_counts
-    sections = (
+def _kpi_label(name: str) -> str:
+    return Kpis.model_fields[name].title or name
+
+
+def _computed(label: str, value: str) -> tuple[str, Content]:
+    return label, Content.assemble(value, (f"   {COMPUTED_MARK}", "italic $accent"))
+
+
+def kpi_content(kpis: Kpis | None, week: str, computed: ComputedKpisFigure | None) -> Content:
+    """The seed's weekly metrics dashboard for the week: the KPIs typed with `K`, and those
+    computed from the data (`data.figures.computed_kpis`), marked computed."""
+    typed = kpis or Kpis(week=week)
+    figures = computed or ComputedKpisFigure()
+    label = ComputedKpisFigure.LABELS
+    bugs = f"{figures.p0} P0, {figures.p1} P1, {figures.p2} P2, {figures.p3} P3"
+    nps = "— (no survey responses yet)"
+    if figures.nps is not None:
+        noun = "response" if figures.nps_responses == 1 else "responses"
+        nps = f"{nps_value(figures.nps)} from {figures.nps_responses:,} {noun}"
+    sections: tuple[tuple[str, tuple[tuple[str, str | Content], ...]], ...] = (
         (
             "Revenue & customers",
             (
-                ("Customers signed", _number(kpis.customers_signed)),
-                ("ARR", _money(kpis.arr)),
-                ("Pipeline value", _money(kpis.pipeline)),
+                (_kpi_label("customers_signed"), _number(typed.customers_signed)),
+                (_kpi_label("arr"), _money(typed.arr)),
+                (_kpi_label("pipeline"), _money(typed.pipeline)),
                 (
-                    "Churn",
-                    f"{_number(kpis.churn_customers)} customers, "
-                    f"{_number(kpis.churn_mrr_pct, '%')} MRR",
+                    _kpi_label("churn_customers"),
+                    f"{_number(typed.churn_customers)} customers, "
+                    f"{_number(typed.churn_mrr_pct, '%')} MRR",
                 ),
             ),
         ),
         (
             "Product quality",
             (
-                ("Bugs", f"{p0} P0, {p1} P1, {p2} P2, {p3} P3 (open, computed)"),
-                ("Uptime", _number(kpis.uptime_pct, "%")),
-                ("Response time p95", _number(kpis.p95_ms, " ms")),
-                ("Test coverage", _number(kpis.test_coverage_pct, "%")),
+                _computed(label["open_bugs"], bugs),
+                (_kpi_label("uptime_pct"), _number(typed.uptime_pct, "%")),
+                (_kpi_label("p95_ms"), _number(typed.p95_ms, " ms")),
+                (_kpi_label("test_coverage_pct"), _number(typed.test_coverage_pct, "%")),
             ),
         ),
         (
             "Customer health",
             (
-                ("NPS", _number(kpis.nps)),
-                ("Support tickets", _number(kpis.support_tickets)),
+                _computed(label["nps"], nps),
+                _computed(
+                    label["support_tickets"], f"{figures.support_tickets:,} across all customers"
+                ),
             ),
         ),
         (
             "Team & velocity",
             (
-                ("Features shipped", _number(kpis.features_shipped)),
-                ("Story points completed", _number(kpis.story_points)),
-                ("Team size", _number(kpis.team_size, " FTE")),
+                _computed(
+                    label["shipped_requests"],
+                    f"{figures.shipped_requests:,} (marked shipped; no shipping date is kept)",
+                ),
+                (_kpi_label("story_points"), _number(typed.story_points)),
+                (_kpi_label("team_size"), _number(typed.team_size, " FTE")),
             ),
         ),
     )
     lines: list[Content] = [Content.styled(f"Weekly product metrics — {week}", "bold")]
+    if kpis is None:
+        lines.append(
+            Content.assemble(
+                (f"No KPIs typed for {week} yet", "bold $warning"),
+                " — K enters them (customers signed, ARR, pipeline, churn, uptime, p95, "
+                "test coverage, story points, team size).",
+            )
+        )
     for title, values in sections:
         lines.append(Content(""))
         lines.append(Content.styled(title, "bold $accent"))
         lines.extend(
-            Content.assemble((f"  {label:<24}", "dim"), clean_line(value))
-            for label, value in values
+            Content.assemble(
+                (f"  {name:<27}", "dim"),
+                value if isinstance(value, Content) else clean_line(value),
+            )
+            for name, value in values
         )
     lines.append(Content(""))
-    lines.append(Content.styled("K edits the week's KPIs", "dim"))
+    lines.append(
+        Content.styled(
+            f"K edits the week's typed KPIs; those marked {COMPUTED_MARK} come from the data.",
+            "dim",
+        )
+    )
     return Content("\n").join(lines)
