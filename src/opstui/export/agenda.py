@@ -97,7 +97,9 @@ def render_escalations(week: WeekContext) -> list[str]:
                 (
                     inline(e.trigger),
                     inline(
-                        redact.customer(e.title) if e.kind == "customer" else redact.text(e.title)
+                        redact.customer(e.title, e.target_id)
+                        if e.kind == "customer"
+                        else redact.text(e.title)
                     ),
                     inline(redact.text(e.detail)) or MISSING,
                 )

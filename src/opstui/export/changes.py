@@ -32,7 +32,7 @@ def _capped(lines: Sequence[Callable[[], str]], empty: str) -> str:
     return bullets(shown)
 
 
-def _project(change: ProjectChange) -> str:
+def _project(change: ProjectChange, redact: Redactor) -> str:
     before, after = change.before, change.after
     what = []
     if change.status_changed:
@@ -45,12 +45,12 @@ def _project(change: ProjectChange) -> str:
             f"slipped {change.further_slip_days} more {days} "
             f"(now {after.slip_days} days behind baseline)"
         )
-    return f"{_named(after)}: {', '.join(what)}"
+    return f"{_named(after, redact)}: {', '.join(what)}"
 
 
-def _named(project: ProjectFigure, label: str = "") -> str:
+def _named(project: ProjectFigure, redact: Redactor, label: str = "") -> str:
     company = inline(project.company)
-    name = inline(project.name)
+    name = inline(redact.text(project.name))
     return f"{label}{name} ({company})" if company else f"{label}{name}"
 
 
@@ -71,14 +71,14 @@ def _band(change: BandChange, redact: Redactor) -> str:
     before, after = change.before, change.after
     company = f" ({inline(after.company)})" if after.company else ""
     return (
-        f"{inline(redact.customer(after.name))}{company}: {before.band.value} → "
+        f"{inline(redact.customer(after.name, after.id))}{company}: {before.band.value} → "
         f"{after.band.value}, health {before.health} → {after.health}"
     )
 
 
 def _escalation(escalation: EscalationFigure, redact: Redactor, label: str) -> str:
     title = (
-        redact.customer(escalation.title)
+        redact.customer(escalation.title, escalation.target_id)
         if escalation.kind == "customer"
         else redact.text(escalation.title)
     )
@@ -108,9 +108,9 @@ def render_changes(diff: WeekDiff, week: WeekContext) -> list[str]:
             "No earlier snapshot to compare with: only this week's own changes are listed.",
         ]
     else:
-        projects = [partial(_project, change) for change in diff.projects]
-        projects += [partial(_named, project, "New: ") for project in diff.new_projects]
-        projects += [partial(_named, project, "Gone: ") for project in diff.removed_projects]
+        projects = [partial(_project, change, redact) for change in diff.projects]
+        projects += [partial(_named, p, redact, "New: ") for p in diff.new_projects]
+        projects += [partial(_named, p, redact, "Gone: ") for p in diff.removed_projects]
         escalations = [partial(_escalation, e, redact, "New — ") for e in diff.new_escalations]
         escalations += [
             partial(_escalation, e, redact, "Cleared — ") for e in diff.cleared_escalations

@@ -54,7 +54,7 @@ def render_customers(week: WeekContext) -> list[str]:
             ("Customer", "Company", "ARR", "NPS", "Health", "Band", "Change"),
             [
                 (
-                    inline(redact.customer(c.name)),
+                    inline(redact.customer(c.name, c.id)),
                     inline(c.company),
                     redact.money(c.arr),
                     score(c.nps),

@@ -44,13 +44,13 @@ def render_week(
 ) -> str:
     """The week's review document, compared with `previous` where it is given.
 
-    `redact` masks customer names ("Customer 1", … in name order) and every money figure,
-    everywhere, for sharing outside the team.
+    `redact` masks customer names ("Customer 1", … one number per customer, in name
+    order) and every money figure, everywhere, for sharing outside the team.
     """
-    names = [customer.name for customer in snapshot.customers]
+    customers = [(customer.id, customer.name) for customer in snapshot.customers]
     if previous is not None:
-        names.extend(customer.name for customer in previous.customers)
-    week = week_context(snapshot, previous, Redactor(names, active=redact))
+        customers.extend((customer.id, customer.name) for customer in previous.customers)
+    week = week_context(snapshot, previous, Redactor(customers, active=redact))
     blocks = [
         *_title(week),
         *_portfolio(week),
@@ -89,8 +89,8 @@ def _title(week: WeekContext) -> list[str]:
     return lines
 
 
-def _milestone(project: ProjectFigure, year: int) -> str:
-    name = inline(project.next_milestone)
+def _milestone(project: ProjectFigure, week: WeekContext) -> str:
+    name, year = inline(week.redact.text(project.next_milestone)), week.year
     if project.milestone_date is None:
         return name or MISSING
     when = month_day(project.milestone_date, year)
@@ -136,11 +136,11 @@ def _portfolio(week: WeekContext) -> list[str]:
             ),
             [
                 (
-                    inline(project.name),
+                    inline(week.redact.text(project.name)),
                     project.phase.value,
                     percent(project.progress),
                     project.status.value,
-                    _milestone(project, week.year),
+                    _milestone(project, week),
                     project.risk.value,
                     day_month(project.completion_date, week.year),
                 )
