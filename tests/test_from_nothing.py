@@ -23,7 +23,11 @@ LEAVING = {"q", "ctrl+q", "ctrl+c", "1", "2", "3", "4", "5", "g", "ctrl+p", "que
 
 
 @pytest.fixture(params=["empty", "one company"])
-def new_repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]:
+def new_repo(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Repository]:
+    # Keys that write files (the export preview's "write") write them here.
+    monkeypatch.chdir(tmp_path)
     repo = Repository.create(tmp_path / "team.db")
     if request.param == "one company":
         repo.add(Company(name="Acme Software"))
