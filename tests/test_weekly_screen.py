@@ -135,8 +135,8 @@ async def test_adding_an_action_item_validates_on_the_field_then_saves(
         await pilot.pause()
         assert app.screen is form
         assert "must not be empty" in str(form.query_one("#error-what", Static).render())
-        assert "32 July 2026 is not a date" == str(
-            form.query_one("#error-due_date", Static).render()
+        assert (
+            str(form.query_one("#error-due_date", Static).render()) == "32 July 2026 is not a date"
         )
         form.query_one("#field-what", Input).value = "Book the Q3 planning offsite"
         form.query_one("#field-due_date", Input).value = "2026-07-10"

@@ -98,13 +98,14 @@ class Model(BaseModel):
 
     @classmethod
     def _blankable(cls) -> frozenset[str]:
-        """Optional fields whose default is None: a blank value there means "not set"."""
+        """Fields with a default that is not text: a blank value there means "not set" (None,
+        or the default, as for a ticket count left empty)."""
         cached = cls.__dict__.get("_blankable_fields")
         if cached is None:
             cached = frozenset(
                 name
                 for name, field in cls.model_fields.items()
-                if not field.is_required() and field.default is None
+                if not field.is_required() and not isinstance(field.default, str)
             )
             type.__setattr__(cls, "_blankable_fields", cached)
         return cached
@@ -125,8 +126,12 @@ class Model(BaseModel):
         if not blank:
             return data
         cleaned = dict(data)
+        fields = cls.model_fields
         for name in blank:
-            cleaned[name] = None
+            if fields[name].default is None:
+                cleaned[name] = None
+            else:
+                del cleaned[name]  # the field's default applies
         return cleaned
 
 

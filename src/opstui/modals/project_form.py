@@ -23,7 +23,7 @@ from opstui.domain.enums import (
     RiskLevel,
     VelocityTrend,
 )
-from opstui.domain.models import Company, Person, Project
+from opstui.domain.models import Company, Person, Product, Project
 from opstui.domain.records import choosable
 from opstui.modals.model_form import Field, ModelForm
 
@@ -120,10 +120,15 @@ class ProjectForm(ModelForm[Project]):
         project: Project | None,
         companies: Sequence[Company],
         people: Sequence[Person],
+        products: Sequence[Product] = (),
     ) -> None:
         # Retired companies and people are not offered, unless the project names them.
+        company_names = {c.id: c.name for c in companies}
         companies = choosable(companies, project.company_id if project else None)
         people = choosable(people, *((project.pm_id, project.lead_id) if project else ()))
+        products = choosable(products, project.product_id if project else None)
+        self.product_company = {p.id: p.company_id for p in products}
+        """Which company each offered product belongs to (checked on save)."""
         fields = (
             Field("name", "Project", required=True),
             Field(
@@ -132,6 +137,14 @@ class ProjectForm(ModelForm[Project]):
                 "choice",
                 tuple((c.name, c.id) for c in companies),
                 required=True,
+            ),
+            Field(
+                "product_id",
+                "Product",
+                "choice",
+                tuple(
+                    (f"{p.name} · {company_names.get(p.company_id, '')}", p.id) for p in products
+                ),
             ),
             Field("phase", "Phase", "choice", _enum_choices(Phase), required=True),
             Field("progress", "Progress (%)", hint="number", required=True),
@@ -160,6 +173,13 @@ class ProjectForm(ModelForm[Project]):
         # Fields the form does not show (the id, the product) are kept as they were.
         super().__init__(title, Project, fields, values, fixed=dict(values))
         self.project = project
+
+    def accept(self, value: Project) -> Project | None:
+        owner = self.product_company.get(value.product_id) if value.product_id else None
+        if owner is not None and owner != value.company_id:
+            self.show_errors({"product_id": "This product belongs to another company"})
+            return None
+        return value
 
     def on_mount(self) -> None:
         self._show_deep_dive(self._phase())

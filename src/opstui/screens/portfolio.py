@@ -456,7 +456,7 @@ class PortfolioScreen(FilterableScreen):
             return
         repo = self.session.repo
         # Read now, not from the last load: a company added a moment ago is offered.
-        companies, people = repo.companies(), repo.people()
+        companies, people, products = repo.companies(), repo.people(), repo.products()
         today = self.session.today
 
         def done(result: Project | None) -> None:
@@ -467,7 +467,7 @@ class PortfolioScreen(FilterableScreen):
             else:
                 self._save(lambda: repo.save_project(result, today), "Project saved")
 
-        self.app.push_screen(ProjectForm(project, companies, people), done)
+        self.app.push_screen(ProjectForm(project, companies, people, products), done)
 
     def action_open(self) -> None:
         project = self.selected()
