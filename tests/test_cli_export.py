@@ -126,19 +126,6 @@ def test_without_a_workspace_the_default_one_must_exist(
     assert not (tmp_path / "data").exists()
 
 
-def test_a_workspace_without_review_data_asks_for_a_week(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    empty = tmp_path / "empty.db"
-    Repository.create(empty).close()
-
-    code = main(["export", str(empty)])
-
-    assert code == 1
-    assert "--week" in one_error_line(capsys.readouterr().err)
-    assert main(["export", str(empty), "--week", DEMO_WEEK]) == 0
-
-
 def test_export_into_a_missing_folder_is_one_line(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -205,3 +192,25 @@ def test_replace_and_unfreeze_together_is_a_usage_error(
 
     assert caught.value.code == 2
     one_error_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("with_company", [False, True])
+def test_a_new_workspace_exports_and_freezes_this_week(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], with_company: bool
+) -> None:
+    path = tmp_path / "team.db"
+    assert main(["init", str(path)]) == 0
+    if with_company:
+        from opstui.domain.models import Company
+
+        repo = Repository.open(path)
+        repo.add(Company(name="Northwind"))
+        repo.close()
+    capsys.readouterr()
+    assert main(["export", str(path), "--as-of", "2026-12-01"]) == 0
+    document = capsys.readouterr().out
+    assert document.startswith("# Weekly product operations review — 2026-W49\n")
+    assert ("Northwind" in document) is with_company
+    assert main(["freeze", str(path), "--as-of", "2026-12-01"]) == 0
+    assert "froze 2026-W49" in capsys.readouterr().out
+    assert main(["export", str(path), "--week", DEMO_WEEK]) == 0  # any week, named

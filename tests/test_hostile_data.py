@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.content import Content
+from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 from textual.widgets._select import SelectOverlay
@@ -177,12 +177,12 @@ async def test_a_name_holding_markup_is_a_plain_option_and_clicking_it_does_noth
         data_selects = [
             s
             for s in selects
-            if any(isinstance(p, Content) and MARKUP in p.plain for p, _ in s._options)
+            if any(isinstance(p, Text) and MARKUP in p.plain for p, _ in s._options)
         ]
         assert data_selects, "no dropdown lists a name from the data"
         for select in data_selects:
             for prompt, _ in select._options:
-                assert isinstance(prompt, Content) or prompt == ""
+                assert isinstance(prompt, Text) or prompt == ""
             select.focus()
             await pilot.press("enter")  # open the dropdown
             await settle(pilot)
@@ -272,3 +272,17 @@ def test_a_scratch_copy_keeps_the_checked_in_demo_untouched(
     shutil.copyfile(demo_path, pristine)
     poison(demo_path)
     assert pristine.read_bytes() != demo_path.read_bytes()
+
+
+async def test_typing_a_name_in_an_open_dropdown_jumps_to_it(demo_repo: Repository) -> None:
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await visit(pilot, ["n"])
+        select = app.screen.query_one("#field-pm_id", DataSelect)
+        select.focus()
+        await visit(pilot, ["enter", "T", "o", "m"])
+        overlay = select.query_one(SelectOverlay)
+        assert overlay.highlighted is not None
+        prompt = overlay.get_option_at_index(overlay.highlighted).prompt
+        assert str(prompt).startswith("Tom")

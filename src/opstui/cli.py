@@ -24,7 +24,7 @@ from opstui import __version__
 if TYPE_CHECKING:
     from opstui.data.repository import Repository
 
-SCREENS = ("portfolio", "bugs", "customers", "weekly")
+SCREENS = ("portfolio", "bugs", "customers", "weekly", "setup")
 COMMANDS = ("demo", "export", "freeze", "init", "sample")
 
 EXIT_ERROR = 1
@@ -193,7 +193,8 @@ def _week_options(parser: argparse.ArgumentParser) -> None:
         "--week",
         type=_iso_week,
         metavar="YYYY-Www",
-        help="the ISO review week, e.g. 2026-W28 (default: the latest with review data)",
+        help="the ISO review week, e.g. 2026-W28 (default: the latest with review data, "
+        "else this week)",
     )
 
 
@@ -275,13 +276,13 @@ def _script_workspace(args: argparse.Namespace) -> Path:
     return workspace
 
 
-def _review_week(repo: Repository, week: str | None) -> str:
+def _review_week(repo: Repository, week: str | None, today: date) -> str:
+    """The week named, else the latest with review data, else (a new workspace) this week."""
     if week is not None:
         return week
-    latest = repo.latest_review_week()
-    if latest is None:
-        raise CommandError(f"{repo.path}: no review week has data yet; name one with --week")
-    return latest
+    from opstui.domain.weeks import iso_week
+
+    return repo.latest_review_week() or iso_week(today)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -309,7 +310,7 @@ def _export(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     repo = Repository.open_readonly(workspace)
     try:
-        week = _review_week(repo, args.week)
+        week = _review_week(repo, args.week, args.as_of or date.today())
         as_of = args.as_of or snapshot_date(week, date.today())
         snapshot, previous = review_snapshots(repo, week, as_of, config.targets, config.health)
     except SnapshotDamagedError as error:
@@ -380,7 +381,7 @@ def _freeze(args: argparse.Namespace) -> int:
     workspace = _script_workspace(args)
     repo = Repository.open(workspace)
     try:
-        week = _review_week(repo, args.week)
+        week = _review_week(repo, args.week, args.as_of or date.today())
         if args.unfreeze:
             if not unfreeze_week(repo, week):
                 raise CommandError(f"{week} is not frozen")

@@ -3,8 +3,10 @@
 Textual reads a `str` prompt as markup, so a company called `[@click=app.quit]ACME[/]`
 would show as "ACME" and quit the app when clicked, and `[link=…]` would crash the form.
 Every dropdown in opstui is a `DataSelect`: each prompt passes the one cleaning step and
-becomes `Content`, never markup. An empty list of choices shows a blank with `empty`
-instead of failing (a new workspace has no companies or people yet).
+becomes a Rich `Text` (literal text, never markup; `Text` rather than `Content` because the
+dropdown's type-to-search reads only `str` and `Text` prompts). An empty list of choices
+shows a blank with `empty` instead of failing (a new workspace has no companies or people
+yet).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
 from rich.console import RenderableType
-from textual.content import Content
+from rich.text import Text
 from textual.widgets import Select
 from textual.widgets.select import NoSelection
 
@@ -23,9 +25,9 @@ V = TypeVar("V")
 
 
 def option_prompts(options: Iterable[tuple[Any, V]]) -> list[tuple[RenderableType, V]]:
-    """`(prompt, value)` pairs with every text prompt cleaned and made literal `Content`."""
+    """`(prompt, value)` pairs with every text prompt cleaned and made literal `Text`."""
     return [
-        (Content(clean_line(prompt)) if isinstance(prompt, str) else prompt, value)
+        (Text(clean_line(prompt)) if isinstance(prompt, str) else prompt, value)
         for prompt, value in options
     ]
 
