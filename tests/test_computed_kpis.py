@@ -98,7 +98,7 @@ async def test_the_kpis_tab_and_export_show_the_nps_the_customers_screen_compute
         f"- NPS (computed): {score(overall)} from 84 survey responses (→ ±0 vs 2026-W27)"
     )
     assert export_line(markdown, "Support tickets") == (
-        f"- Support tickets this week (computed): {tickets} across all customers"
+        f"- Support tickets this week (computed): {tickets} across all customers (→ ±0 vs 2026-W27)"
     )
     assert export_line(markdown, "Shipped feature requests").startswith(
         "- Shipped feature requests (computed): 1 "
@@ -144,11 +144,8 @@ async def test_a_frozen_week_keeps_its_computed_kpis_while_the_data_moves_on(
         await settle(pilot)
         frozen = stored_snapshot(demo_repo, DEMO_WEEK)
         assert frozen is not None and frozen.version == SNAPSHOT_VERSION
-        assert frozen.computed_kpis is not None
-        assert frozen.computed_kpis.nps == nps(every_score(demo_repo))
-        assert frozen.computed_kpis.nps_responses == 84
-        assert frozen.computed_kpis.support_tickets == tickets
-        assert frozen.computed_kpis.shipped_requests == 1
+        assert frozen.nps == nps(every_score(demo_repo)) and frozen.nps_responses == 84
+        assert frozen.support_tickets == tickets and frozen.shipped_requests == 1
         assert not {"nps", "support_tickets", "features_shipped"} & set(frozen.kpis)
 
         customer = demo_repo.customers()[0]
@@ -173,18 +170,37 @@ async def test_a_frozen_week_keeps_its_computed_kpis_while_the_data_moves_on(
 
 
 def test_a_snapshot_frozen_before_computed_kpis_still_exports(demo_repo: Repository) -> None:
-    # The demo's 2026-W27 was frozen by an older version: typed NPS 36, no computed part.
+    # 2026-W27 as an older version froze it: version 3, the typed NPS 36 among the KPIs,
+    # no responses count, tickets or shipped requests of its own.
+    stored = demo_repo.snapshot_data("2026-W27")
+    assert stored is not None
+    for key in ("nps_responses", "support_tickets", "shipped_requests"):
+        stored.pop(key, None)
+    stored.update(version=3, kpis={**stored["kpis"], "nps": 36, "support_tickets": 52})
+    demo_repo.save_snapshot("2026-W27", 3, NOW, stored)
     before = stored_snapshot(demo_repo, "2026-W27")
-    assert before is not None and before.version == 3 and before.computed_kpis is None
-    assert before.kpis["nps"] == 36
+    assert before is not None and before.support_tickets is None
+
     snapshot, previous = review_snapshots(
         demo_repo, "2026-W27", DEMO_TODAY, CONFIG.targets, CONFIG.health
     )
+    old = render_week(snapshot, previous)
+    assert export_line(old, "NPS") == "- NPS (computed): +11.9 (→ ±0 vs 2026-W26)"
+    assert export_line(old, "Support tickets") == "- Support tickets this week (computed): —"
+    assert export_line(old, "Shipped feature requests") == (
+        "- Shipped feature requests (computed): —"
+    )
+    assert export_line(old, "Open bugs").startswith("- Open bugs (computed): 0 P0, 19 P1")
+
+    # This week, compared with it: the figures it lacks have no change to show.
+    snapshot, previous = review_snapshots(
+        demo_repo, DEMO_WEEK, DEMO_TODAY, CONFIG.targets, CONFIG.health
+    )
     markdown = render_week(snapshot, previous)
-    assert export_line(markdown, "NPS") == "- NPS (computed): +11.9 (→ ±0 vs 2026-W26)"
-    assert export_line(markdown, "Support tickets") == "- Support tickets this week (computed): —"
-    assert export_line(markdown, "Open bugs").startswith("- Open bugs (computed): 0 P0, 19 P1")
-    assert "36" not in export_line(markdown, "NPS")
+    assert export_line(markdown, "Support tickets") == (
+        "- Support tickets this week (computed): 63 across all customers"
+    )
+    assert "52" not in export_line(markdown, "Support tickets")
 
 
 def test_support_tickets_count_customers_in_service_only(demo_repo: Repository) -> None:

@@ -337,6 +337,8 @@ def week_snapshot(
     matrix = bug_matrix(counts, targets)
     summary = portfolio_summary(projects, repo.phase_history(), today)
     kpis = repo.kpis(week)
+    # NPS and the open bugs are stored once, in `nps` and the matrix's total row.
+    computed = computed_kpis(repo, counts, scores)
     return SnapshotData(
         week=week,
         taken_on=today,
@@ -360,7 +362,7 @@ def week_snapshot(
         ),
         targets=TargetsFigure.model_validate(targets.model_dump()),
         critical_bugs=_critical_bug_figures(open_escalation_bugs, companies),
-        nps=nps([score for own in scores.values() for score in own]),
+        nps=computed.nps,
         customers=tuple(
             CustomerFigure(
                 id=row.customer.id,
@@ -396,5 +398,7 @@ def week_snapshot(
         decisions=_decision_figures(repo, week),
         risks=risk_register(repo, people=people, companies=companies),
         kpis={} if kpis is None else kpis.model_dump(include=set(Kpis.typed_fields())),
-        computed_kpis=computed_kpis(repo, counts, scores),
+        nps_responses=computed.nps_responses,
+        support_tickets=computed.support_tickets,
+        shipped_requests=computed.shipped_requests,
     )

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from opstui.data.figures import computed_kpis, week_snapshot
 from opstui.data.repository import Repository
-from opstui.domain.bugs import CompanyBugCounts
+from opstui.domain.bugs import TOTAL_LABEL, CompanyBugCounts
 from opstui.domain.settings import BugTargets, HealthModel
 from opstui.domain.snapshot import ComputedKpisFigure, SnapshotData
 from opstui.domain.weeks import week_days
@@ -131,24 +131,28 @@ def review_snapshots(
     return snapshot, stored_snapshot(repo, earlier[-1]) if earlier else None
 
 
+_KPI_PARTS = ("nps", "nps_responses", "support_tickets", "shipped_requests", "bugs")
+"""The parts of a stored snapshot the computed KPIs are read from."""
+
+
 def week_kpi_figures(
     repo: Repository, week: str, counts: Sequence[CompanyBugCounts]
-) -> ComputedKpisFigure | None:
+) -> ComputedKpisFigure:
     """The computed KPIs of `week` as the KPIs tab shows them: those frozen with the week,
     or else the figures the snapshot and the export compute now (`computed_kpis`; `counts`
     are the bug matrix's). A damaged snapshot shows the data's figures, as the export of
     that week refuses with its own message."""
-    # The part alone: a frozen snapshot of a big portfolio is not read whole on each load.
-    part = repo.snapshot_part(week, "computed_kpis")
-    if isinstance(part, dict):
+    if repo.snapshot_frozen_at(week) is not None:
+        # Its parts alone: a frozen snapshot of a big portfolio is not read whole each time.
+        parts = {key: repo.snapshot_part(week, key) for key in _KPI_PARTS}
+        rows = parts.pop("bugs")
+        total = rows[-1] if isinstance(rows, list) and rows else None
+        if isinstance(total, dict) and total.get("company") == TOTAL_LABEL:
+            parts.update({key: total.get(key) for key in ("p0", "p1", "p2", "p3")})
         try:
-            return ComputedKpisFigure.model_validate(part)
+            return ComputedKpisFigure.model_validate(
+                {key: value for key, value in parts.items() if value is not None}
+            )
         except ValidationError:
             pass
-    try:
-        snapshot = stored_snapshot(repo, week)
-    except SnapshotDamagedError:
-        snapshot = None
-    if snapshot is not None:
-        return snapshot.computed_kpi_figures()
     return computed_kpis(repo, counts)

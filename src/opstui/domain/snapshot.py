@@ -10,9 +10,9 @@ Version history:
 2. adds the ids the week-over-week diff matches rows by, average weeks per phase, the bug
    targets of the week, action items, decisions, the risk register and the P0/P1 analysis.
 3. adds the company id to each bug matrix row, so a renamed company keeps its counts.
-4. adds the KPIs computed from the data (NPS with its responses, open bugs, support
-   tickets, shipped requests) and each risk's project and company; the typed KPIs no
-   longer hold NPS, support tickets or features shipped.
+4. adds the computed KPIs the snapshot did not hold yet (the number of NPS responses,
+   support tickets this week, shipped requests) and each risk's project and company; the
+   typed KPIs no longer hold NPS, support tickets or features shipped.
 """
 
 from __future__ import annotations
@@ -150,7 +150,11 @@ class RiskFigure(_Figure):
 
 
 class ComputedKpisFigure(_Figure):
-    """The KPIs the app computes from the data, never typed (version 4 on)."""
+    """The KPIs the app computes from the data, never typed, as the KPIs tab and the export
+    show them. A snapshot stores each fact once: NPS in `nps`, the open bugs in the bug
+    matrix's total row, the rest in fields of their own (`SnapshotData.computed_kpi_figures`
+    puts them together). None is a figure a snapshot frozen before version 4 does not hold.
+    """
 
     LABELS: ClassVar[Mapping[str, str]] = MappingProxyType(
         {
@@ -164,15 +168,15 @@ class ComputedKpisFigure(_Figure):
 
     nps: float | None = None
     """Overall NPS of every survey response (the customers screen's figure)."""
-    nps_responses: int = 0
+    nps_responses: int | None = None
     p0: int = 0
     p1: int = 0
     p2: int = 0
     p3: int = 0
     """Open bugs by priority: the bug matrix's total."""
-    support_tickets: int = 0
-    """Every customer's tickets this week, added up."""
-    shipped_requests: int = 0
+    support_tickets: int | None = None
+    """The tickets this week of every customer in service, added up."""
+    shipped_requests: int | None = None
     """Feature requests whose status is shipped; no shipping date is recorded, so this is
     every shipped request, not those shipped this week."""
 
@@ -242,19 +246,27 @@ class SnapshotData(_Figure):
     kpis: dict[str, float | int | None] = {}
     """The typed KPIs of the week (older snapshots also hold the since-retired typed NPS,
     support tickets and features shipped, which nothing reads)."""
-    computed_kpis: ComputedKpisFigure | None = None
-    """The computed KPIs; None in snapshots before version 4."""
+    nps_responses: int | None = None
+    """How many survey responses `nps` comes from (version 4 on)."""
+    support_tickets: int | None = None
+    """Computed KPI: customers' support tickets this week, added up (version 4 on)."""
+    shipped_requests: int | None = None
+    """Computed KPI: feature requests marked shipped (version 4 on)."""
 
-    def computed_kpi_figures(self) -> ComputedKpisFigure | None:
-        """The computed KPIs; for a snapshot frozen before they were stored, the ones it
-        does hold (NPS, open bugs) with the others at zero, or None when it holds neither."""
-        if self.computed_kpis is not None:
-            return self.computed_kpis
+    def computed_kpi_figures(self) -> ComputedKpisFigure:
+        """The computed KPIs of the week, from the figures that hold them (a snapshot frozen
+        before version 4 has no responses count, tickets or shipped requests: None)."""
         total = self.bug_total()
-        if total is None and self.nps is None:
-            return None
         counts = {} if total is None else total.model_dump(include={"p0", "p1", "p2", "p3"})
-        return ComputedKpisFigure.model_validate({"nps": self.nps, **counts})
+        return ComputedKpisFigure.model_validate(
+            {
+                "nps": self.nps,
+                "nps_responses": self.nps_responses,
+                "support_tickets": self.support_tickets,
+                "shipped_requests": self.shipped_requests,
+                **counts,
+            }
+        )
 
     def resolution_rates(self) -> dict[str, float | None]:
         """Resolution rate by company (and "Total"), for trend arrows."""

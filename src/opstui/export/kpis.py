@@ -68,40 +68,43 @@ def _computed_lines(week: WeekContext) -> tuple[str, list[str], list[str]]:
     """The open-bugs line, the customer-health lines and the shipped-requests line."""
     snapshot, previous = week.snapshot, week.previous
     label = ComputedKpisFigure.label
-    stored = snapshot.computed_kpis
     figures = snapshot.computed_kpi_figures()
-    before = None if previous is None else previous.computed_kpis
-    if figures is None:
-        bugs = MISSING
-    else:
-        bugs = f"{figures.p0} P0, {figures.p1} P1, {figures.p2} P2, {figures.p3} P3"
-    nps = None if figures is None else figures.nps
+    before = None if previous is None else previous.computed_kpi_figures()
+    bugs = (
+        MISSING
+        if snapshot.bug_total() is None
+        else f"{figures.p0} P0, {figures.p1} P1, {figures.p2} P2, {figures.p3} P3"
+    )
     responses = ""
-    if stored is not None and stored.nps_responses:
-        noun = "response" if stored.nps_responses == 1 else "responses"
-        responses = f" from {number(stored.nps_responses)} survey {noun}"
-    previous_nps = None if previous is None else previous.nps
+    if figures.nps_responses:
+        noun = "response" if figures.nps_responses == 1 else "responses"
+        responses = f" from {number(figures.nps_responses)} survey {noun}"
+    previous_nps = None if before is None else before.nps
     health = [
-        f"{label('nps')}: {score(nps)}{responses}{versus(nps, previous_nps, week.previous_week)}",
+        f"{label('nps')}: {score(figures.nps)}{responses}"
+        f"{versus(figures.nps, previous_nps, week.previous_week)}",
     ]
-    if stored is None:
-        tickets, shipped = MISSING, MISSING
+    tickets = figures.support_tickets
+    if tickets is None:
+        health.append(f"{label('support_tickets')}: {MISSING}")
     else:
-        tickets = number(stored.support_tickets) + versus(
-            stored.support_tickets,
+        change = versus(
+            tickets,
             None if before is None else before.support_tickets,
             week.previous_week,
             higher_is_better=False,
         )
-        shipped = number(stored.shipped_requests) + versus(
-            stored.shipped_requests,
-            None if before is None else before.shipped_requests,
-            week.previous_week,
+        health.append(f"{label('support_tickets')}: {number(tickets)} across all customers{change}")
+    shipped = figures.shipped_requests
+    if shipped is None:
+        team = f"{label('shipped_requests')}: {MISSING}"
+    else:
+        change = versus(
+            shipped, None if before is None else before.shipped_requests, week.previous_week
         )
-    across = "" if stored is None else " across all customers"
-    health.append(f"{label('support_tickets')}: {tickets}{across}")
-    dated = "" if stored is None else " (every request marked shipped: no shipping date is kept)"
-    team = f"{label('shipped_requests')}: {shipped}{dated}"
+        team = (
+            f"{label('shipped_requests')}: {number(shipped)} to date, no shipping date kept{change}"
+        )
     return f"{label('open_bugs')}: {bugs}", health, [team]
 
 

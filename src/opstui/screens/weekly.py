@@ -91,7 +91,7 @@ class WeekData:
     decisions: list[Decision]
     escalations: tuple[Escalation, ...]
     kpis: Kpis | None
-    computed: ComputedKpisFigure | None
+    computed: ComputedKpisFigure
     """The computed KPIs: the frozen snapshot's for a frozen week, else the data's now."""
     risks: tuple[RiskFigure, ...]
     frozen_at: datetime | None

@@ -398,8 +398,9 @@ def kpi_content(kpis: Kpis | None, week: str, computed: ComputedKpisFigure | Non
     bugs = f"{figures.p0} P0, {figures.p1} P1, {figures.p2} P2, {figures.p3} P3"
     nps = "— (no survey responses yet)"
     if figures.nps is not None:
-        noun = "response" if figures.nps_responses == 1 else "responses"
-        nps = f"{nps_value(figures.nps)} from {figures.nps_responses:,} {noun}"
+        responses = figures.nps_responses
+        noun = "response" if responses == 1 else "responses"
+        nps = nps_value(figures.nps) + ("" if responses is None else f" from {responses:,} {noun}")
     sections: tuple[tuple[str, tuple[tuple[str, str | Content], ...]], ...] = (
         (
             "Revenue & customers",
@@ -428,7 +429,8 @@ def kpi_content(kpis: Kpis | None, week: str, computed: ComputedKpisFigure | Non
             (
                 _computed(label["nps"], nps),
                 _computed(
-                    label["support_tickets"], f"{figures.support_tickets:,} across all customers"
+                    label["support_tickets"],
+                    _number(figures.support_tickets, " across all customers"),
                 ),
             ),
         ),
@@ -437,7 +439,7 @@ def kpi_content(kpis: Kpis | None, week: str, computed: ComputedKpisFigure | Non
             (
                 _computed(
                     label["shipped_requests"],
-                    f"{figures.shipped_requests:,} (marked shipped; no shipping date is kept)",
+                    _number(figures.shipped_requests, " to date, no shipping date kept"),
                 ),
                 (_kpi_label("story_points"), _number(typed.story_points)),
                 (_kpi_label("team_size"), _number(typed.team_size, " FTE")),
