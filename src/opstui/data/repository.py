@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pydantic import ValidationError
 from sqlite_utils import Database
 
 from opstui.data.bug_queries import BugListRow, BugQuery, count_bugs, page_bugs
@@ -58,6 +59,7 @@ from opstui.domain.models import (
     Submission,
 )
 from opstui.domain.text import clean_json_escapes, clean_line, clean_stored
+from opstui.domain.wording import field_label
 
 ModelT = TypeVar("ModelT", bound=Model)
 
@@ -94,6 +96,20 @@ _DONE = ", ".join(f"'{status.value}'" for status in DONE_BUG_STATUSES)
 _RETIRED_CUSTOMERS = "SELECT id FROM customers WHERE retired_on IS NOT NULL"
 
 
+def stale_edit_message(kind: str, stored: dict[str, Any], fields: Sequence[str]) -> str:
+    """Why an edit was refused, in words: which fields changed, to what."""
+    name = stored.get("name") or stored.get("title") or stored.get("what") or stored.get("risk")
+    what = f"{kind.lower()} '{clean_line(str(name))}'" if name else kind.lower()
+    changes = ", ".join(
+        f"{field_label(field).lower()} to {clean_line(str(stored.get(field) or '—'))}"
+        for field in fields
+    )
+    return (
+        f"someone else changed {what} since you opened it ({changes}); nothing was saved — "
+        "the screen now shows the latest"
+    )
+
+
 def like_escape(text: str) -> str:
     """`text` for a LIKE pattern with ESCAPE '\\': its wildcards match themselves."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -101,6 +117,11 @@ def like_escape(text: str) -> str:
 
 class NotFoundError(LookupError):
     """The row an update or delete names does not exist (any more)."""
+
+
+class StaleEditError(Exception):
+    """A field an edit changes was changed by someone else since the record was read: the
+    edit is refused rather than overwrite theirs (nothing was stored)."""
 
 
 def _record(model: Model) -> dict[str, Any]:
@@ -375,14 +396,21 @@ class Repository:
             )
             return stored
 
-    def save_project(self, project: Project, today: date) -> Project:
-        """Store an edited project; a change of phase is recorded with today's date."""
+    def save_project(
+        self, project: Project, today: date, original: Project | None = None
+    ) -> Project:
+        """Store an edited project; a change of phase is recorded with today's date. With
+        the `original` the user edited, only the fields they changed are written, and only
+        if nobody changed those since (see `save_changes`)."""
         with self.db.atomic():
             assert project.id is not None
             before = self.get(Project, project.id)
             if before is None:
                 raise NotFoundError(f"project {project.id} no longer exists")
-            self._update(project)
+            if original is not None:
+                project = self._save_changes(original, project)
+            else:
+                self._update(project)
             if before.phase is not project.phase:
                 self._insert(
                     PhaseChange(project_id=project.id, phase=project.phase, entered_on=today)
@@ -714,6 +742,68 @@ class Repository:
         with self.db.atomic():
             for bug in bugs:
                 self._update(bug)
+
+    # -- edits that never overwrite someone else's ------------------------------------------
+
+    def save_changes(self, original: ModelT, edited: ModelT) -> ModelT:
+        """Store only the fields `edited` changes from `original` (the copy the user saw),
+        and only if none of them changed in the file since it was read — by another
+        terminal, the projector, a browser session. Someone else's edit of those fields is
+        never overwritten (StaleEditError names them) and their edits of other fields are
+        kept. Returns the record as now stored. One transaction."""
+        with self.db.atomic():
+            return self._save_changes(original, edited)
+
+    def save_edit(self, original: ModelT | None, edited: ModelT) -> ModelT:
+        """An edited record: `save_changes` against the copy the form was opened on, or a
+        plain update when there is none."""
+        if original is None:
+            self.update(edited)
+            return edited
+        return self.save_changes(original, edited)
+
+    def save_changes_many(self, pairs: Sequence[tuple[ModelT, ModelT]]) -> list[ModelT]:
+        """`save_changes` for several records as one change: all of them or none (a bulk
+        triage decision, its undo)."""
+        with self.db.atomic():
+            return [self._save_changes(original, edited) for original, edited in pairs]
+
+    def _save_changes(self, original: ModelT, edited: ModelT) -> ModelT:
+        kind = type(edited)
+        entity_id = getattr(edited, "id", None)
+        if entity_id is None or kind not in TABLES:
+            raise NotFoundError(f"{kind.__name__} has no id; add it first")
+        seen = original.model_dump(mode="json")
+        changed = {
+            name: value
+            for name, value in _record(edited).items()
+            if name != "id" and seen.get(name) != value
+        }
+        table = TABLES[kind]
+        row = next(iter(self._rows(f"SELECT * FROM [{table}] WHERE id = ?", [entity_id])), None)
+        if row is None:
+            raise NotFoundError(f"{kind.__name__} {entity_id} no longer exists")
+        try:
+            stored = kind.model_validate(row).model_dump(mode="json")
+        except ValidationError:
+            stored = dict(row)
+        clashes = [
+            name
+            for name in changed
+            if stored.get(name) != seen.get(name) and stored.get(name) != changed[name]
+        ]
+        if clashes:
+            raise StaleEditError(stale_edit_message(kind.__name__, stored, clashes))
+        if changed:
+            assignments = ", ".join(f"[{name}] = :{name}" for name in changed)
+            self.db.execute(
+                f"UPDATE [{table}] SET {assignments} WHERE id = :_entity_id",
+                {**changed, "_entity_id": entity_id},
+            )
+        try:
+            return kind.model_validate({**stored, **changed})
+        except ValidationError:  # a stored row that breaks the model: keep what was typed
+            return edited
 
     def set_playbook_step(self, bug_id: int, step: PlaybookStep, done_at: datetime | None) -> None:
         """Check off a playbook step at `done_at`, or clear it with None."""

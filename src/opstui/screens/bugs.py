@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, Static
 
 from opstui.data.bug_queries import BugQuery
 from opstui.data.figures import week_bug_matrix
+from opstui.data.repository import StaleEditError
 from opstui.domain.bugs import BugMatrix
 from opstui.domain.enums import BugStatus, PlaybookStep, Priority
 from opstui.domain.models import Bug, SavedFilter
@@ -54,10 +55,11 @@ NO_BUGS = Content.assemble(
 
 @dataclass(frozen=True, slots=True)
 class UndoStep:
-    """One decision (possibly on many bugs): the bugs as they were before it."""
+    """One decision (possibly on many bugs): the bugs as they were before and after it."""
 
     label: str
     before: tuple[Bug, ...]
+    after: tuple[Bug, ...]
 
 
 def _priority_binding(priority: Priority) -> Binding:
@@ -339,11 +341,12 @@ class BugsScreen(OpsScreen):
         before = repo.bugs_by_ids(ids)
         after = [change(bug) for bug in before]
         try:
-            repo.save_bugs(after)
+            # Only the fields the decision changes, and only where nobody changed them since.
+            after = repo.save_changes_many(list(zip(before, after, strict=True)))
         except Exception as error:  # nothing was stored: the change is one transaction
             self.notify(f"Not saved: {error}", severity="error")
             return
-        self.undo_stack.append(UndoStep(label, tuple(before)))
+        self.undo_stack.append(UndoStep(label, tuple(before), tuple(after)))
         del self.undo_stack[:-UNDO_DEPTH]
         self.decisions[label] += len(after)
         self._ask_for_analysis(before, after)
@@ -529,7 +532,13 @@ class BugsScreen(OpsScreen):
             return
         step = self.undo_stack.pop()
         try:
-            self.session.repo.save_bugs(list(step.before))
+            # Back only the fields the decision set, and only where they still hold its value:
+            # an edit made since (here or in another process) is never reverted.
+            self.session.repo.save_changes_many(list(zip(step.after, step.before, strict=True)))
+        except StaleEditError as error:
+            self.notify(f"Could not undo {step.label}: {error}", severity="warning")
+            self.data_changed()
+            return
         except Exception as error:
             self.undo_stack.append(step)
             self.notify(f"Undo failed: {error}", severity="error")
@@ -563,7 +572,7 @@ class BugsScreen(OpsScreen):
         def closed(edited: Bug | None) -> None:
             if edited is not None and edited != bug:
                 try:
-                    repo.update(edited)
+                    repo.save_changes(bug, edited)
                 except Exception as error:
                     self.notify(f"Not saved: {error}", severity="error")
                     return

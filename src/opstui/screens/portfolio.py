@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
 from opstui.data.figures import previous_figure
-from opstui.data.repository import Repository
+from opstui.data.repository import Repository, StaleEditError
 from opstui.domain.enums import Phase, ProjectStatus, RiskLevel
 from opstui.domain.models import Company, PhaseChange, Project
 from opstui.domain.portfolio import PortfolioSummary, portfolio_summary, slip_days
@@ -407,6 +407,8 @@ class PortfolioScreen(FilterableScreen):
             result = change()
         except Exception as error:  # the write failed as a whole: nothing was stored
             self.notify(f"Not saved: {error}", severity="error")
+            if isinstance(error, StaleEditError):
+                self.load(self.table.current_key)  # show what the other person saved
             return
         self.notify(message)
         self.ops.data_changed()
@@ -465,7 +467,9 @@ class PortfolioScreen(FilterableScreen):
             if result.id is None:
                 self._save(lambda: repo.add_project(result, today), "Project added")
             else:
-                self._save(lambda: repo.save_project(result, today), "Project saved")
+                self._save(
+                    lambda: repo.save_project(result, today, original=project), "Project saved"
+                )
 
         self.app.push_screen(ProjectForm(project, companies, people, products), done)
 
@@ -535,7 +539,7 @@ class PortfolioScreen(FilterableScreen):
         following = values[(list(values).index(current) + 1) % len(values)]
         repo = self.session.repo
         self._save(
-            lambda: repo.update(project.model_copy(update={field: following})),
+            lambda: repo.save_changes(project, project.model_copy(update={field: following})),
             f"{label}: {following.value}",
         )
 

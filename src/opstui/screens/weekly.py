@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from opstui.data.figures import current_escalations, risk_register
+from opstui.data.repository import StaleEditError
 from opstui.data.review import (
     freeze_week,
     review_snapshots,
@@ -383,6 +384,8 @@ class WeeklyScreen(OpsScreen):
             change()
         except Exception as error:  # one transaction: nothing was stored
             self.notify(f"Not saved: {error}", severity="error")
+            if isinstance(error, StaleEditError):
+                self.load()  # show what the other person saved
             return
         self.notify(message)
         self.ops.data_changed()
@@ -488,7 +491,7 @@ class WeeklyScreen(OpsScreen):
             if result.id is None:
                 self._save(lambda: repo.add(result), "Action item added")
             else:
-                self._save(lambda: repo.update(result), "Action item saved")
+                self._save(lambda: repo.save_edit(item, result), "Action item saved")
 
         title = "New action item" if item is None else "Edit action item"
         self.app.push_screen(
@@ -518,7 +521,7 @@ class WeeklyScreen(OpsScreen):
                     result = result.model_copy(update={"decided_at": result.raised_at})
                 self._save(lambda: repo.add(result), "Decision logged")
             else:
-                self._save(lambda: repo.update(result), "Decision saved")
+                self._save(lambda: repo.save_edit(decision, result), "Decision saved")
 
         title = "Log a decision" if decision is None else "Edit decision"
         self.app.push_screen(
@@ -600,7 +603,9 @@ class WeeklyScreen(OpsScreen):
             if decision is not None:
                 at = None if decision.decided_at else max(now, decision.raised_at)
                 self._save(
-                    lambda: repo.update(decision.model_copy(update={"decided_at": at})),
+                    lambda: repo.save_changes(
+                        decision, decision.model_copy(update={"decided_at": at})
+                    ),
                     "Decided" if at else "Marked undecided",
                 )
         elif kind == "person":
@@ -621,7 +626,9 @@ class WeeklyScreen(OpsScreen):
         closed = self.session.today if following is ActionStatus.COMPLETE else None
         repo = self.session.repo
         self._save(
-            lambda: repo.update(item.model_copy(update={"status": following, "closed_on": closed})),
+            lambda: repo.save_changes(
+                item, item.model_copy(update={"status": following, "closed_on": closed})
+            ),
             f"Status: {following.value}",
         )
 
@@ -702,7 +709,7 @@ class WeeklyScreen(OpsScreen):
             if result.id is None:
                 self._save(lambda: repo.add(result), "Risk added to the register")
             else:
-                self._save(lambda: repo.update(result), "Risk saved")
+                self._save(lambda: repo.save_edit(risk, result), "Risk saved")
 
         title = "New risk" if risk is None else "Edit risk"
         self.app.push_screen(ModelForm(title, Risk, self._risk_fields(risk), values, fixed), done)
@@ -718,7 +725,7 @@ class WeeklyScreen(OpsScreen):
         word = "reopened" if risk.status is RiskStatus.CLOSED else following.value.lower()
         repo = self.session.repo
         self._save(
-            lambda: repo.update(risk.model_copy(update={"status": following})),
+            lambda: repo.save_changes(risk, risk.model_copy(update={"status": following})),
             f"Risk {word}",
         )
 
