@@ -14,10 +14,11 @@ from typing import Any
 from opstui.data.repository import Repository
 from opstui.domain.bugs import BugMatrix, CompanyBugCounts, bug_matrix
 from opstui.domain.customers import Health, RankedRequest, health, nps, rank_requests
-from opstui.domain.enums import ActionStatus, Priority, ProjectStatus, RiskStatus
+from opstui.domain.enums import Priority, ProjectStatus, RiskStatus
 from opstui.domain.escalations import Escalation, escalations
-from opstui.domain.models import ActionItem, Bug, Customer, Decision, Kpis, Project
+from opstui.domain.models import Bug, Customer, Kpis, Project
 from opstui.domain.portfolio import portfolio_summary, slip_days, sort_projects_by_phase
+from opstui.domain.review import week_action_items, week_decisions
 from opstui.domain.settings import BugTargets, HealthModel
 from opstui.domain.snapshot import (
     CROSS_COMPANY,
@@ -34,7 +35,6 @@ from opstui.domain.snapshot import (
     SnapshotData,
     TargetsFigure,
 )
-from opstui.domain.weeks import week_monday
 
 _CRITICAL = (Priority.P0, Priority.P1)
 
@@ -210,29 +210,10 @@ def risk_register(
     )
 
 
-def _carried_over(week: str, item_week: str, done_on: date | None) -> bool:
-    """Whether an item belongs on `week`'s agenda: raised that week, or earlier and either
-    still open or done during the week (so that its closing shows)."""
-    if item_week == week:
-        return True
-    return item_week < week and (done_on is None or done_on >= week_monday(week))
-
-
 def _action_figures(
     repo: Repository, week: str, people: Mapping[int | None, str], companies: Mapping[int, str]
 ) -> tuple[ActionItemFigure, ...]:
-    def agenda(item: ActionItem) -> bool:
-        # A Complete item without a closing date was closed at some unknown time: only its
-        # own week shows it.
-        closed = item.closed_on
-        if closed is None and item.status is ActionStatus.COMPLETE:
-            return item.week == week
-        return _carried_over(week, item.week, closed)
-
-    items = sorted(
-        (item for item in repo.action_items() if agenda(item)),
-        key=lambda item: (item.due_date is None, item.due_date or date.min, item.id or 0),
-    )
+    items = week_action_items(repo.action_items(), week)
     return tuple(
         ActionItemFigure(
             id=item.id,
@@ -252,10 +233,6 @@ def _action_figures(
 
 
 def _decision_figures(repo: Repository, week: str) -> tuple[DecisionFigure, ...]:
-    def agenda(decision: Decision) -> bool:
-        decided = None if decision.decided_at is None else decision.decided_at.date()
-        return _carried_over(week, decision.week, decided)
-
     return tuple(
         DecisionFigure(
             id=decision.id,
@@ -269,8 +246,7 @@ def _decision_figures(repo: Repository, week: str) -> tuple[DecisionFigure, ...]
             due_at=decision.due_at,
             decided_at=decision.decided_at,
         )
-        for decision in repo.decisions()
-        if agenda(decision)
+        for decision in week_decisions(repo.decisions(), week)
     )
 
 

@@ -151,17 +151,44 @@ def is_overdue(item: ActionItem, today: date) -> bool:
     )
 
 
-def week_action_items(items: Sequence[ActionItem], week: str) -> list[ActionItem]:
-    """The week's list: its own items, and unfinished ones carried in from earlier weeks.
+def carried_into(week: str, raised_in: str, done_on: date | None) -> bool:
+    """Whether an item belongs on `week`'s agenda: raised that week, or earlier and either
+    still open or done during the week (so that its closing shows)."""
+    if raised_in == week:
+        return True
+    return raised_in < week and (done_on is None or done_on >= week_monday(week))
 
-    Carried items come first (oldest week first), then the week's own in the order added.
+
+def week_action_items(items: Sequence[ActionItem], week: str) -> list[ActionItem]:
+    """The week's action items, as the screen, meeting mode and the export list them: its
+    own, and those of earlier weeks still open or closed during the week. A Complete item
+    without a closing date was closed at some unknown time: only its own week shows it.
+
+    Listed by due date (items without one last), then in the order added: the pre-read
+    reads as a schedule.
     """
-    carried = [
-        item for item in items if item.week < week and item.status is not ActionStatus.COMPLETE
+
+    def on_agenda(item: ActionItem) -> bool:
+        if item.closed_on is None and item.status is ActionStatus.COMPLETE:
+            return item.week == week
+        return carried_into(week, item.week, item.closed_on)
+
+    return sorted(
+        (item for item in items if on_agenda(item)),
+        key=lambda item: (item.due_date is None, item.due_date or date.min, item.id or 0),
+    )
+
+
+def week_decisions(decisions: Sequence[Decision], week: str) -> list[Decision]:
+    """The week's decisions: taken or raised that week, and earlier ones still undecided or
+    decided during the week, in the order raised."""
+    return [
+        decision
+        for decision in decisions
+        if carried_into(
+            week, decision.week, None if decision.decided_at is None else decision.decided_at.date()
+        )
     ]
-    own = [item for item in items if item.week == week]
-    carried.sort(key=lambda item: (item.week, item.id or 0))
-    return carried + own
 
 
 def decision_overdue(decision: Decision, now: datetime) -> bool:

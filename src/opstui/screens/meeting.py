@@ -23,7 +23,14 @@ from opstui.data.figures import current_escalations, risk_register, week_bug_mat
 from opstui.domain.enums import OPEN_BUG_STATUSES, DecisionCategory, Phase, Priority
 from opstui.domain.models import Bug, Project
 from opstui.domain.portfolio import portfolio_summary, sort_projects_by_phase
-from opstui.domain.review import AGENDA, AGENDA_MINUTES, AgendaSection, clock_text, countdown
+from opstui.domain.review import (
+    AGENDA,
+    AGENDA_MINUTES,
+    AgendaSection,
+    clock_text,
+    countdown,
+    week_action_items,
+)
 from opstui.domain.text import clean_line, clean_text
 from opstui.screens.portfolio import summary_content
 from opstui.widgets.bug_matrix import matrix_content
@@ -385,9 +392,7 @@ class MeetingScreen(Screen[None]):
         _companies, people = self._names()
         lines = [Content.styled("Cross-company action items", "bold $accent")]
         cross = [
-            a
-            for a in repo.action_items()
-            if a.company_id is None and a.week <= self.week and a.closed_on is None
+            a for a in week_action_items(repo.action_items(), self.week) if a.company_id is None
         ]
         for item in cross:
             owner = people.get(item.owner_id or -1, "")

@@ -46,7 +46,7 @@ from opstui.domain.models import (
     Submission,
 )
 from opstui.domain.records import choosable
-from opstui.domain.review import is_overdue, preread, week_action_items
+from opstui.domain.review import is_overdue, preread, week_action_items, week_decisions
 from opstui.domain.snapshot import ComputedKpisFigure, RiskFigure, SnapshotData
 from opstui.domain.weeks import next_week, previous_week, week_days
 from opstui.export.markdown import render_week
@@ -257,12 +257,8 @@ class WeeklyScreen(OpsScreen):
             submissions=repo.submissions(week),
             review=repo.review_week(week),
             follow_ups=repo.follow_ups(week),
-            actions=[item for item in repo.action_items() if item.week <= week],
-            decisions=[
-                d
-                for d in repo.decisions()
-                if d.week == week or (d.week < week and d.decided_at is None)
-            ],
+            actions=week_action_items(repo.action_items(), week),
+            decisions=week_decisions(repo.decisions(), week),
             escalations=current_escalations(repo, session.today),
             kpis=repo.kpis(week),
             computed=week_kpi_figures(repo, week, counts),
@@ -288,7 +284,7 @@ class WeeklyScreen(OpsScreen):
             self.table("checklist"),
             checklist_rows(data.week, summary, director, accepted, data.follow_ups),
         )
-        items = week_action_items(data.actions, data.week)
+        items = data.actions
         self._keep(
             self.table("actions"), action_rows(items, data.week, session.today, people, companies)
         )
