@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
@@ -78,7 +78,13 @@ def _bounds(model: type[BaseModel] | None, name: str) -> tuple[float | None, flo
     if model is None or name not in model.model_fields:
         return None, None
     low = high = None
-    for item in model.model_fields[name].metadata:
+    field = model.model_fields[name]
+    constraints = list(field.metadata)
+    # `Money | None` keeps Money's constraints inside the union's Annotated member.
+    for member in get_args(field.annotation):
+        for extra in getattr(member, "__metadata__", ()):
+            constraints.extend(getattr(extra, "metadata", [extra]))
+    for item in constraints:
         if isinstance(item, Ge | Gt):
             low = float(item.ge if isinstance(item, Ge) else item.gt)  # type: ignore[arg-type]
         elif isinstance(item, Le | Lt):
@@ -94,8 +100,9 @@ def _range(label: str, low: float | None, high: float | None, whole: bool) -> st
         return f"{label} is {kind} from {_number(low)} to {_number(high)}"
     if low is not None:
         return f"{label} is {kind} of at least {_number(low)}"
-    assert high is not None
-    return f"{label} is {kind} of at most {_number(high)}"
+    if high is not None:
+        return f"{label} is {kind} of at most {_number(high)}"
+    return f"{label} is out of range"
 
 
 def problem_in_words(item: ErrorDetails | Mapping[str, Any], model: type[BaseModel] | None) -> str:
@@ -117,7 +124,8 @@ def problem_in_words(item: ErrorDetails | Mapping[str, Any], model: type[BaseMod
         annotation = (
             model.model_fields[name].annotation if model and name in model.model_fields else None
         )
-        whole = annotation in (int, int | None)
+        members = (annotation, *get_args(annotation))
+        whole = any(getattr(member, "__origin__", member) is int for member in members)
         return _range(label, low, high, whole)
     if kind in _WHOLE:
         return f"{quoted(value)} is not a whole number"
