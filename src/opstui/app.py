@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -58,8 +59,15 @@ def _setup_screen() -> Screen[Any]:
     return SetupScreen()
 
 
+class RowProblemsFound(Message):
+    """Rows that break the model were read (in any thread): the app says so once."""
+
+
 EXTERNAL_CHECK_SECONDS = 1.5
 """How often the app asks SQLite whether another process has committed."""
+
+ROW_PROBLEMS_SHOWN = 5
+"""How many row problems a notification spells out; `opstui check` lists them all."""
 
 
 class OpsApp(App[int]):
@@ -105,6 +113,8 @@ class OpsApp(App[int]):
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.session = Session(repo, config or Config(), as_of, clock)
+        # `post_message` is thread-safe: workers read rows too.
+        repo.problems.listener = lambda: self.post_message(RowProblemsFound())
         self.initial_mode = screen
         self.save_settings = save_settings
         """Whether theme changes are written to the config file (off in tests)."""
@@ -200,6 +210,22 @@ class OpsApp(App[int]):
             severity=severity,
             timeout=timeout,
             markup=False,
+        )
+
+    def on_row_problems_found(self, _: RowProblemsFound) -> None:
+        """One notification, in words, for the rows met since the last one."""
+        problems = self.session.repo.problems.take_unreported()
+        if not problems:
+            return
+        lines = [str(problem) for problem in problems[:ROW_PROBLEMS_SHOWN]]
+        if len(problems) > ROW_PROBLEMS_SHOWN:
+            more = len(problems) - ROW_PROBLEMS_SHOWN
+            lines.append(f"… and {more} more (`opstui check` lists them all)")
+        self.notify(
+            "\n".join(lines) + "\nShown with ⚠ where wrong; editing and saving it repairs it.",
+            title="Stored values that cannot be read",
+            severity="warning",
+            timeout=15,
         )
 
     def data_changed(self) -> None:

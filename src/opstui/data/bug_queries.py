@@ -7,14 +7,19 @@ scrolling, and the text is cleaned where it is displayed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any
 
+from pydantic import ValidationError
 from sqlite_utils import Database
 
+from opstui.data.row_problems import ProblemLog, read_bad_row, row_name
 from opstui.domain.enums import OPEN_BUG_STATUSES, BugStatus, Priority
 from opstui.domain.limits import typed_integer
+from opstui.domain.models import Bug
 
 SORT_COLUMNS: dict[str, str] = {
     "id": "b.id",
@@ -28,8 +33,9 @@ SORT_COLUMNS: dict[str, str] = {
 """Columns a bug list can be sorted by, and the SQL that sorts them."""
 
 _OPEN = tuple(status.value for status in OPEN_BUG_STATUSES)
-_PRIORITIES = {priority.value for priority in Priority}
-_STATUSES = {status.value for status in BugStatus}
+_PRIORITY_OF: dict[str | None, Priority | None] = {None: None} | {p.value: p for p in Priority}
+_STATUS_OF = {status.value: status for status in BugStatus}
+_NO_PROBLEMS: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +75,8 @@ class BugListRow:
     snoozed_until: date | None
     needs_analysis: bool
     """An open P0/P1 without its analysis (root cause) yet."""
+    problems: Mapping[str, str] = field(default_factory=lambda: _NO_PROBLEMS)
+    """The stored fields that break the model, by field, in words (see `row_problems`)."""
 
 
 def _like(word: str) -> str:
@@ -118,9 +126,15 @@ def count_bugs(db: Database, query: BugQuery, today: date) -> int:
 
 
 def page_bugs(
-    db: Database, query: BugQuery, today: date, offset: int, limit: int
+    db: Database,
+    query: BugQuery,
+    today: date,
+    offset: int,
+    limit: int,
+    problems: ProblemLog | None = None,
 ) -> list[BugListRow]:
-    """Rows `offset` to `offset + limit` of the query, in its order (ties by id)."""
+    """Rows `offset` to `offset + limit` of the query, in its order (ties by id). Rows that
+    break the model are shown as `Bug` reads them, their problems added to `problems`."""
     where, params = _where(query, today)
     direction = "DESC" if query.reverse else "ASC"
     order = SORT_COLUMNS.get(query.sort, SORT_COLUMNS["opened"])
@@ -138,20 +152,59 @@ def page_bugs(
         LIMIT ? OFFSET ?
     """
     rows = db.execute(sql, [*params, limit, offset]).fetchall()
-    return [
-        BugListRow(
-            id=row[0],
-            title=str(row[1]),
-            # Rows written by other tools may hold anything; show what is recognisable.
-            priority=Priority(row[2]) if row[2] in _PRIORITIES else None,
-            status=BugStatus(row[3]) if row[3] in _STATUSES else BugStatus.OPEN,
-            company=str(row[4]),
-            company_id=row[5],
-            assignee=str(row[6]),
-            opened_at=datetime.fromisoformat(row[7]),
-            security=bool(row[8]),
-            snoozed_until=date.fromisoformat(row[9]) if row[9] else None,
-            needs_analysis=bool(row[10]),
-        )
-        for row in rows
-    ]
+    found = []
+    for row in rows:
+        try:
+            if row[1].__class__ is not str:
+                raise TypeError("title is not text")
+            found.append(
+                BugListRow(
+                    id=row[0],
+                    title=row[1],
+                    priority=_PRIORITY_OF[row[2]],
+                    status=_STATUS_OF[row[3]],
+                    company=str(row[4]),
+                    company_id=row[5],
+                    assignee=str(row[6]),
+                    opened_at=datetime.fromisoformat(row[7]),
+                    security=bool(row[8]),
+                    snoozed_until=date.fromisoformat(row[9]) if row[9] else None,
+                    needs_analysis=bool(row[10]),
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            found.append(_bad_list_row(row, problems))
+    return found
+
+
+def _bad_list_row(row: Sequence[Any], problems: ProblemLog | None) -> BugListRow:
+    """A row another tool wrote that breaks the model, read the way `Bug` reads it."""
+    stored = {
+        "id": row[0],
+        "title": row[1],
+        "priority": row[2],
+        "status": row[3],
+        "opened_at": row[7],
+        "snoozed_until": row[9],
+        "security_flag": row[8],
+    }
+    try:
+        bug = Bug.model_validate(stored)
+    except ValidationError as error:
+        bug, found = read_bad_row(Bug, stored, error, "bugs", row_name(stored, ("id",)))
+        if problems is not None:
+            problems.add(found)
+    return BugListRow(
+        id=row[0],
+        title=bug.title,
+        priority=bug.priority,
+        status=bug.status,
+        company=str(row[4]),
+        company_id=row[5],
+        assignee=str(row[6]),
+        opened_at=bug.opened_at,
+        security=bug.security_flag,
+        snoozed_until=bug.snoozed_until,
+        needs_analysis=bool(row[10]),
+        problems=bug.row_problems,
+    )

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlite_utils import Database
 
 from opstui.data.bug_queries import BugListRow, BugQuery, count_bugs, page_bugs
+from opstui.data.row_problems import ProblemLog, read_bad_row, row_name
 from opstui.data.workspace import (
     close_readonly,
     create_workspace,
@@ -141,6 +142,8 @@ class Repository:
         self.db = db
         self.path = path
         self._readonly_sidecars: list[Path] | None = None
+        self.problems = ProblemLog()
+        """Rows read so far that break the model (see `row_problems`), to report once."""
         # Every string read from the file, whatever table or meta key it comes from and
         # whoever wrote it, is cleaned of control characters before anything can show it.
         db.conn.text_factory = clean_stored
@@ -188,7 +191,30 @@ class Repository:
     def _models(
         self, model: type[ModelT], sql: str, params: Sequence[Any] | dict[str, Any] = ()
     ) -> list[ModelT]:
-        return [model.model_validate(row) for row in self._rows(sql, params)]
+        validate = model.model_validate
+        found: list[ModelT] = []
+        for row in self._rows(sql, params):
+            # A valid row costs one validation; only a failed one takes the slow path.
+            try:
+                found.append(validate(row))
+            except ValidationError as error:
+                found.append(self._read_bad_row(model, row, error))
+        return found
+
+    def _read_bad_row(
+        self, model: type[ModelT], row: dict[str, Any], error: ValidationError
+    ) -> ModelT:
+        """A row another tool or version wrote that breaks the model: read with stand-ins for
+        its bad fields, its problems logged to be reported once."""
+        entity, problems = read_bad_row(
+            model, row, error, self._table_of(model), row_name(row, self._key_of(model))
+        )
+        self.problems.add(problems)
+        return entity
+
+    @staticmethod
+    def _key_of(model: type[Model]) -> tuple[str, ...]:
+        return KEYED_TABLES[model][1] if model in KEYED_TABLES else ("id",)
 
     def add(self, model: ModelT) -> ModelT:
         """Store a new entity; returns it with its id (or as stored, for keyed entities)."""
@@ -241,6 +267,14 @@ class Repository:
             cursor = self.db.execute(self._update_sql(table, keys, _record(model)), _record(model))
         if cursor.rowcount == 0:
             raise NotFoundError(f"{kind.__name__} no longer exists")
+        self._repaired(model)
+
+    def _repaired(self, model: Model) -> None:
+        """Every column of the row was written from a valid model: its problems are gone."""
+        kind = type(model)
+        keys = self._key_of(kind)
+        name = row_name({key: getattr(model, key) for key in keys}, keys)
+        self.problems.forget(self._table_of(kind), name)
 
     @staticmethod
     def _update_sql(table: str, keys: tuple[str, ...], record: dict[str, Any]) -> str:
@@ -253,6 +287,7 @@ class Repository:
         table, keys = KEYED_TABLES[type(model)]
         with self.db.atomic():
             self.db.table(table).upsert(_record(model), pk=keys if len(keys) > 1 else keys[0])
+        self._repaired(model)
 
     def delete(self, model: type[Model], entity_id: int) -> None:
         """Delete one entity by id (linked rows follow the schema's ON DELETE rules)."""
@@ -453,7 +488,7 @@ class Repository:
             f"SELECT id, title FROM bugs WHERE {where} ORDER BY opened_at DESC LIMIT ?",
             [*params, limit],
         )
-        return [(row["id"], row["title"]) for row in rows]
+        return [(row["id"], str(row["title"] or "")) for row in rows]
 
     def playbook_checks(self, bug_id: int) -> list[PlaybookCheck]:
         return self._models(
@@ -514,7 +549,11 @@ class Repository:
         """The NPS survey scores of every customer in service (`retired=True`: of every
         customer), by customer id."""
         scores: dict[int, list[int]] = defaultdict(list)
-        for row in self._rows("SELECT customer_id, score FROM nps_responses ORDER BY id"):
+        # A score another tool stored out of range or as text is left out (`check` names it).
+        for row in self._rows(
+            "SELECT customer_id, score FROM nps_responses "
+            "WHERE typeof(score) = 'integer' AND score BETWEEN 0 AND 10 ORDER BY id"
+        ):
             scores[row["customer_id"]].append(row["score"])
         if retired:
             return dict(scores)
@@ -592,7 +631,9 @@ class Repository:
         """The newest week that has review data (a review week, KPIs or a snapshot)."""
         row = self.db.execute(
             "SELECT max(week) FROM (SELECT week FROM review_weeks UNION ALL "
-            "SELECT week FROM kpis UNION ALL SELECT week FROM snapshots)"
+            "SELECT week FROM kpis UNION ALL SELECT week FROM snapshots) "
+            # A week another tool stored as something else is no review week.
+            "WHERE week GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]'"
         ).fetchone()
         return None if row[0] is None else str(row[0])
 
@@ -724,7 +765,7 @@ class Repository:
         self, query: BugQuery, today: date, offset: int, limit: int
     ) -> list[BugListRow]:
         """One page of a bug list, in the list's order."""
-        return page_bugs(self.db, query, today, offset, limit)
+        return page_bugs(self.db, query, today, offset, limit, self.problems)
 
     def bugs_by_ids(self, ids: Sequence[int]) -> list[Bug]:
         """The bugs with these ids, in the order given (missing ids are skipped)."""
@@ -773,24 +814,27 @@ class Repository:
         entity_id = getattr(edited, "id", None)
         if entity_id is None or kind not in TABLES:
             raise NotFoundError(f"{kind.__name__} has no id; add it first")
+        table = TABLES[kind]
+        found = self._models(kind, f"SELECT * FROM [{table}] WHERE id = ?", [entity_id])
+        if not found:
+            raise NotFoundError(f"{kind.__name__} {entity_id} no longer exists")
+        stored = found[0].model_dump(mode="json")
+        # A field the stored row could not give (`row_problems`) is written from the edit
+        # whatever it holds, which repairs the row; a value that breaks the model is nobody's
+        # edit to protect.
+        unreadable = set(original.row_problems) | set(found[0].row_problems)
         seen = original.model_dump(mode="json")
         changed = {
             name: value
             for name, value in _record(edited).items()
-            if name != "id" and seen.get(name) != value
+            if name != "id" and (seen.get(name) != value or name in unreadable)
         }
-        table = TABLES[kind]
-        row = next(iter(self._rows(f"SELECT * FROM [{table}] WHERE id = ?", [entity_id])), None)
-        if row is None:
-            raise NotFoundError(f"{kind.__name__} {entity_id} no longer exists")
-        try:
-            stored = kind.model_validate(row).model_dump(mode="json")
-        except ValidationError:
-            stored = dict(row)
         clashes = [
             name
             for name in changed
-            if stored.get(name) != seen.get(name) and stored.get(name) != changed[name]
+            if name not in unreadable
+            and stored.get(name) != seen.get(name)
+            and stored.get(name) != changed[name]
         ]
         if clashes:
             raise StaleEditError(stale_edit_message(kind.__name__, stored, clashes))
@@ -800,6 +844,8 @@ class Repository:
                 f"UPDATE [{table}] SET {assignments} WHERE id = :_entity_id",
                 {**changed, "_entity_id": entity_id},
             )
+        if unreadable:
+            self._repaired(edited)
         try:
             return kind.model_validate({**stored, **changed})
         except ValidationError:  # a stored row that breaks the model: keep what was typed
@@ -923,11 +969,14 @@ class Repository:
         until = (today + timedelta(days=1)).isoformat()
         window = {"since": since, "until": until}
         open_counts: dict[int, dict[Priority | None, int]] = defaultdict(dict)
+        known = {priority.value for priority in Priority}
         for company_id, priority, count in self.db.execute(
             f"SELECT company_id, priority, count(*) FROM bugs WHERE status IN ({_OPEN}) "
             "AND company_id IS NOT NULL GROUP BY company_id, priority"
         ).fetchall():
-            open_counts[company_id][None if priority is None else Priority(priority)] = count
+            # A priority no one knows (another tool's) counts nowhere; `check` names the bug.
+            if priority is None or priority in known:
+                open_counts[company_id][None if priority is None else Priority(priority)] = count
         opened: dict[int, tuple[int, int]] = {
             company_id: (total, done)
             for company_id, total, done in self.db.execute(
@@ -948,9 +997,8 @@ class Repository:
             ).fetchall()
         }
         rows = []
-        for company_id, name in self.db.execute(
-            "SELECT id, name FROM companies ORDER BY name"
-        ).fetchall():
+        for company in self.all(Company, "name"):
+            company_id, name = company.id or 0, company.name
             counts = open_counts.get(company_id, {})
             total, done = opened.get(company_id, (0, 0))
             days_sum, resolved_count = resolved.get(company_id, (0.0, 0))

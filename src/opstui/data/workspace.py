@@ -225,7 +225,7 @@ def _inspect(path: Path, migrations: Migrations) -> list[str]:
         _remove_created_sidecars(path, existed)
         raise explain_failure(path, error) from None
     try:
-        check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        check = _damage(conn, "quick_check")
         if check != "ok":
             raise WorkspaceError(f"{path}: damaged workspace ({clean_line(str(check))})")
         db = Database(conn, execute_plugins=False, recursive_triggers=False)
@@ -235,6 +235,21 @@ def _inspect(path: Path, migrations: Migrations) -> list[str]:
     finally:
         conn.close()
         _remove_created_sidecars(path, existed)
+
+
+def _damage(conn: sqlite3.Connection, pragma: str) -> str:
+    """The first damage `PRAGMA quick_check` or `integrity_check` finds in the file, or "ok".
+
+    A row that breaks a CHECK or NOT NULL constraint (another tool wrote it) is not damage
+    to the file: the repository reads it and `opstui check` names it.
+    """
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    try:
+        found = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}(100)")]
+    finally:
+        conn.execute("PRAGMA ignore_check_constraints = OFF")
+    damage = [message for message in found if not message.startswith("NULL value in ")]
+    return damage[0] if damage else "ok"
 
 
 def _known_migrations(migrations: Migrations) -> set[str]:
@@ -282,7 +297,7 @@ def backup_workspace(db: Database, path: Path, label: str) -> Path:
     try:
         db.conn.backup(copy)
         copy_db = Database(copy, execute_plugins=False, recursive_triggers=False)
-        check = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        check = _damage(copy, "integrity_check")
         if check != "ok" or _table_counts(copy_db) != _table_counts(db):
             raise WorkspaceError(f"{path}: backup before upgrade failed verification")
     except BaseException:

@@ -7,8 +7,10 @@ its fields. Text fields strip control characters on the way in, so none is ever 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from types import MappingProxyType
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -95,6 +97,12 @@ class Model(BaseModel):
     """Base of every entity: strict about unknown fields, blanks mean None."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+
+    row_problems: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """What was wrong with the stored row this entity was read from, by field, in a form's
+    words ("'soon' is not a date (YYYY-MM-DD)"); empty for every valid row. The repository
+    sets it on the entities it reads from rows that break the model, whose bad fields hold
+    stand-ins meanwhile: saving the entity writes valid values and so repairs the row."""
 
     @classmethod
     def _blankable(cls) -> frozenset[str]:

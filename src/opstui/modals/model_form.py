@@ -6,7 +6,7 @@ whole form validates. Used for action items, decisions and the week's KPIs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
@@ -61,12 +61,18 @@ class ModelForm(FormScreen[M], Generic[M]):
         fields: Sequence[Field],
         values: dict[str, Any],
         fixed: dict[str, Any] | None = None,
+        problems: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.model_type = model_type
         self.fields = tuple(fields)
-        self.initial = values
+        self.problems = dict(problems or {})
+        """What was wrong with the stored row, by field (`Model.row_problems`): said under
+        the field, whose stand-in value is not offered as if it were data."""
+        self.initial = {
+            name: None if name in self.problems else value for name, value in values.items()
+        }
         self.fixed = fixed or {}
         """Values the form does not show but the model needs (id, week…)."""
 
@@ -74,9 +80,10 @@ class ModelForm(FormScreen[M], Generic[M]):
         value = self.initial.get(field.name)
         ident = f"field-{field.name}"
         if field.kind == "choice":
+            known = any(choice == value for _, choice in field.choices)
             return DataSelect(
                 field.choices,
-                value=value if value is not None else Select.NULL,
+                value=value if value is not None and known else Select.NULL,
                 allow_blank=not field.required,
                 id=ident,
             )
@@ -97,11 +104,19 @@ class ModelForm(FormScreen[M], Generic[M]):
                     with Vertical(classes=f"form-row {field.row_classes}".strip()):
                         yield Label(Content(field.label + (" *" if field.required else "")))
                         yield self._editor(field)
-                        yield Static("", id=f"error-{field.name}", classes="field-error")
+                        yield self._stored_problem(field.name, self.problems.get(field.name))
                 yield Static("", id="error-__root__", classes="field-error")
             with Horizontal(id="form-buttons"):
                 yield Button("Cancel (esc)", id="cancel")
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
+
+    @staticmethod
+    def _stored_problem(name: str, problem: str | None) -> Static:
+        """A field's error line, saying what was wrong with its stored value, if anything."""
+        text = f"As stored: {problem}. Saving replaces it." if problem else ""
+        label = Static(Content(text), id=f"error-{name}", classes="field-error")
+        label.display = problem is not None
+        return label
 
     def on_mount(self) -> None:
         first = self.query(".form-row").first().children[1]

@@ -171,7 +171,8 @@ class ProjectForm(ModelForm[Project]):
             title = f"Edit: {project.name}"
             values = project.model_dump()
         # Fields the form does not show (the id, the product) are kept as they were.
-        super().__init__(title, Project, fields, values, fixed=dict(values))
+        problems = project.row_problems if project is not None else None
+        super().__init__(title, Project, fields, values, fixed=dict(values), problems=problems)
         self.project = project
 
     def accept(self, value: Project) -> Project | None:

@@ -30,6 +30,7 @@ from opstui.widgets.customer_cells import (
     status_cell,
     tickets_cell,
 )
+from opstui.widgets.problem_marks import mark_problems
 from opstui.widgets.trend import delta
 from opstui.widgets.virtual_table import Column, Row, text_cell
 
@@ -101,7 +102,7 @@ def health_row(row: CustomerHealth, data: CustomersData) -> Row:
     )
     used = customer.critical_features_used
     features = "—" if used is None else f"{used}/{data.model.critical_features}"
-    return Row(
+    table_row = Row(
         key=f"customer:{customer.id}",
         cells=(
             Content.styled("⚑", "bold $error") if customer.escalated else Content(""),
@@ -123,6 +124,7 @@ def health_row(row: CustomerHealth, data: CustomersData) -> Row:
         ),
         style="" if customer.retired_on is None else "dim",
     )
+    return mark_problems(table_row, customer.row_problems, HEALTH_COLUMNS)
 
 
 def health_haystack(row: CustomerHealth, data: CustomersData) -> str:
@@ -243,7 +245,7 @@ def board_items(ranked: tuple[RankedRequest, ...]) -> list[BoardItem]:
 def board_row(item: BoardItem) -> Row:
     ranked = item.ranked
     request = ranked.request
-    return Row(
+    row = Row(
         key=f"request:{request.id}",
         cells=(
             Content(str(item.rank)),
@@ -256,6 +258,7 @@ def board_row(item: BoardItem) -> Row:
             candidate_cell(ranked),
         ),
     )
+    return mark_problems(row, request.row_problems, BOARD_COLUMNS)
 
 
 def board_haystack(item: BoardItem) -> str:

@@ -25,6 +25,7 @@ from opstui.modals.project_form import ProjectForm
 from opstui.modals.setup_forms import CompanyForm
 from opstui.screens.filtering import FilterableScreen
 from opstui.widgets.header import WorkspaceHeader
+from opstui.widgets.problem_marks import mark_problems
 from opstui.widgets.trend import delta
 from opstui.widgets.virtual_table import Column, LazyRows, Row, VirtualTable, text_cell
 
@@ -296,6 +297,7 @@ class PortfolioScreen(FilterableScreen):
             key=f"project:{project.id}",
             cells=tuple(cells[column.key] for column in self.table.columns),
         )
+        row = mark_problems(row, project.row_problems, self.table.columns)
         self._rows[project.id] = row
         return row
 

@@ -10,6 +10,7 @@ from textual.content import Content
 from opstui.data.bug_queries import BugListRow, BugQuery
 from opstui.data.repository import Repository
 from opstui.domain.enums import BugStatus, Priority
+from opstui.widgets.problem_marks import mark_problems
 from opstui.widgets.virtual_table import Column, Row, text_cell
 
 PAGE_SIZE = 100
@@ -46,7 +47,7 @@ def bug_row(bug: BugListRow, today: date, marked: Callable[[str], bool]) -> Row:
         flags.append(Content.styled(f"zz {bug.snoozed_until:%b %d}", "dim"))
     age = (today - bug.opened_at.date()).days
     done = bug.status in (BugStatus.RESOLVED, BugStatus.CLOSED, BugStatus.DUPLICATE)
-    return Row(
+    row = Row(
         key=key,
         cells=(
             Content.styled("●", "bold $secondary") if marked(key) else Content(" "),
@@ -63,6 +64,7 @@ def bug_row(bug: BugListRow, today: date, marked: Callable[[str], bool]) -> Row:
         ),
         style="dim" if done else "",
     )
+    return mark_problems(row, bug.problems, COLUMNS)
 
 
 class BugPages:

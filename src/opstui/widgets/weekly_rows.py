@@ -25,6 +25,7 @@ from opstui.domain.review import (
 from opstui.domain.snapshot import COMPUTED_MARK, ComputedKpisFigure, RiskFigure, SnapshotData
 from opstui.domain.text import clean_line
 from opstui.widgets.customer_cells import nps_value
+from opstui.widgets.problem_marks import mark_problems
 from opstui.widgets.virtual_table import Column, Row, text_cell
 
 CHECKLIST_COLUMNS = (
@@ -235,6 +236,7 @@ def action_rows(
                 style="dim" if done else "",
             )
         )
+        rows[-1] = mark_problems(rows[-1], item.row_problems, ACTION_COLUMNS)
     return rows or [empty_row(f"No action items for {week} yet — n adds one")]
 
 
@@ -263,6 +265,7 @@ def decision_rows(decisions: Sequence[Decision], now: datetime) -> list[Row]:
                 ),
             )
         )
+        rows[-1] = mark_problems(rows[-1], decision.row_problems, DECISION_COLUMNS)
     return rows or [empty_row("No decisions on this week's agenda — n logs one")]
 
 
