@@ -31,7 +31,7 @@ FORBIDDEN = ("\x1b", "\x9b", "\x07", "\x7f", "\x00", "\u202e", "\u2066", "\u200b
 """Characters that must never reach a widget or the terminal from data."""
 
 # Text fields that hold keys or codes the app parses rather than shows.
-_NOT_FREE_TEXT = {"week", "section", "day", "query"}
+_NOT_FREE_TEXT = {"week", "section", "day", "query", "source_key"}
 
 
 def text_columns() -> list[tuple[str, str]]:

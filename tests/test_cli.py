@@ -290,3 +290,23 @@ def test_script_commands_never_import_textual(tmp_path: Path, args: tuple[str, .
     assert "opstui.cli" in modules
     loaded_textual = [name for name in modules if name.split(".")[0] == "textual"]
     assert loaded_textual == []
+
+
+def test_import_never_imports_textual(tmp_path: Path) -> None:
+    assert main(["init", str(tmp_path / "team.db")]) == 0
+    export = tmp_path / "jira.csv"
+    export.write_text(
+        "Summary,Issue key,Issue Type,Priority,Created,Labels,Labels\r\n"
+        "Checkout fails,PAY-1,Bug,High,05/Apr/26 11:03 AM,checkout,customer:Acme\r\n",
+        encoding="utf-8",
+    )
+
+    result = run_opstui(
+        "import", "team.db", "jira.csv", "--company", "Company A", cwd=tmp_path, importtime=True
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "bugs: 1 created" in result.stdout
+    modules = imported_modules(result.stderr)
+    assert "opstui.data.importing.jira" in modules
+    assert [name for name in modules if name.split(".")[0] == "textual"] == []

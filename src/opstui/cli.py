@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from opstui.data.repository import Repository
 
 SCREENS = ("portfolio", "bugs", "customers", "weekly", "setup")
-COMMANDS = ("demo", "export", "freeze", "init", "sample")
+COMMANDS = ("demo", "export", "freeze", "import", "init", "sample")
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -109,7 +109,14 @@ def _parser() -> argparse.ArgumentParser:
   opstui sample --out FILE    write the demo workspace (--bugs/--projects/--customers N
                               to scale it)
   opstui export [WORKSPACE]   write a review week as Markdown to stdout or -o FILE
-                              (--week W, default the latest; --redact; --as-of DATE)
+                              (--week W, default the latest; --redact; --as-of DATE);
+                              --format csv|json --what bugs|projects|customers|actions|
+                              decisions|risks writes one table for spreadsheets and scripts
+  opstui import WORKSPACE FILE
+                              bring in bugs from a Jira or Linear CSV export or `gh issue
+                              list --json` output, or bugs, customers, NPS responses,
+                              feedback or projects from a CSV (--company NAME, --dry-run,
+                              --skip-bad, --map COLUMN=FIELD,…; see `opstui import --help`)
   opstui freeze [WORKSPACE]   freeze a review week's figures as its snapshot (--week W;
                               --replace to freeze again; --unfreeze to make it editable)
 
@@ -129,6 +136,20 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             "never changed. Opens on the demo's review week (2026-W28) unless --as-of says.",
         )
         _app_options(parser)
+    elif command == "import":
+        from opstui.import_command import add_arguments
+
+        parser = _Parser(
+            prog="opstui import",
+            description="Import bugs from a Jira CSV export, a Linear CSV export or the JSON "
+            "of `gh issue list --json number,title,state,stateReason,labels,assignees,"
+            "createdAt,closedAt,url`; or bugs, customers, NPS responses, feedback or projects "
+            "from a CSV with the columns the README documents. Importing the same file again "
+            "updates what changed and creates nothing twice. The whole file is one "
+            "transaction: a bad row imports nothing (its line and column are named) unless "
+            "--skip-bad is given.",
+        )
+        add_arguments(parser)
     elif command == "init":
         parser = _Parser(prog="opstui init", description="Create a new, empty workspace.")
         parser.add_argument("path", type=Path, help="the file to create (must not exist)")
@@ -147,6 +168,17 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument(
             "--redact", action="store_true", help="mask customer names and money amounts"
+        )
+        parser.add_argument(
+            "--format",
+            choices=("markdown", "csv", "json"),
+            default="markdown",
+            help="markdown: the review week (default); csv or json: one table (--what)",
+        )
+        parser.add_argument(
+            "--what",
+            choices=("bugs", "projects", "customers", "actions", "decisions", "risks"),
+            help="the table --format csv|json writes",
         )
         parser.add_argument(
             "--as-of", type=_as_of, metavar="YYYY-MM-DD", help="compute a live week as of this day"
@@ -258,6 +290,12 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from opstui.import_command import run
+
+    return run(args)
+
+
 def _sample(args: argparse.Namespace) -> int:
     from opstui.data.sample import SampleSize, generate
 
@@ -296,6 +334,8 @@ def _export(args: argparse.Namespace) -> int:
     from opstui.export.files import refuse_workspace_files, write_atomically
     from opstui.export.markdown import render_week
 
+    if args.format != "markdown" or args.what is not None:
+        return _export_table(args)
     config = load_config()
     workspace = _script_workspace(args)
     to_stdout = args.output is None or str(args.output) == "-"
@@ -327,6 +367,43 @@ def _export(args: argparse.Namespace) -> int:
     except OSError as error:
         if error.errno == errno.EPIPE:
             return 0  # `-o /dev/stdout | head`: the reader stopped early, as with stdout.
+        raise CommandError(str(error)) from None
+    if not _is_stdout(args.output):
+        print(f"wrote {args.output}")
+    return 0
+
+
+def _export_table(args: argparse.Namespace) -> int:
+    """One table as CSV or JSON (`--format csv|json --what WHAT`), like the Markdown export:
+    read-only, to stdout or written whole to `-o FILE`."""
+    from opstui.data.repository import Repository
+    from opstui.data.workspace import explain_failure
+    from opstui.export.files import refuse_workspace_files, write_atomically
+    from opstui.export.tables import render_table
+
+    if args.what is None or args.format == "markdown":
+        raise CommandError("--what and --format csv|json go together (see --help)")
+    workspace = _script_workspace(args)
+    to_stdout = args.output is None or str(args.output) == "-"
+    try:
+        if to_stdout:
+            _check_stdout(workspace)
+        else:
+            refuse_workspace_files(args.output, workspace)
+    except OSError as error:
+        raise CommandError(str(error)) from None
+    repo = Repository.open_readonly(workspace)
+    try:
+        document = render_table(repo, args.what, args.format)
+    except sqlite3.Error as error:
+        raise explain_failure(workspace, error) from None
+    finally:
+        repo.close()
+    if to_stdout:
+        return _write_stdout(document)
+    try:
+        write_atomically(args.output, document, workspace=workspace)
+    except OSError as error:
         raise CommandError(str(error)) from None
     if not _is_stdout(args.output):
         print(f"wrote {args.output}")
@@ -420,6 +497,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "demo": _demo,
                 "export": _export,
                 "freeze": _freeze,
+                "import": _import,
                 "init": _init,
                 "sample": _sample,
             }[command]

@@ -14,6 +14,7 @@ from typing import Annotated
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from opstui.domain.import_rules import ImportRules
 from opstui.domain.settings import BugTargets, HealthModel
 
 CONFIG_ENV = "OPSTUI_CONFIG"
@@ -42,6 +43,8 @@ class Config(BaseModel):
     """The customer health model: weights, bands and factor scales."""
     keymap: dict[str, str] = {}
     """Key overrides: binding id (e.g. `portfolio.filter`) to keys (e.g. `f,/`)."""
+    imports: ImportRules = ImportRules()
+    """How `opstui import` maps other tools' priorities and labels (see README, Importing)."""
 
 
 def config_path() -> Path:

@@ -1068,3 +1068,165 @@ class Repository:
         with self.db.atomic():
             cursor = self.db.execute("DELETE FROM snapshots WHERE week = ?", [week])
             return cursor.rowcount > 0
+
+    # -- imports ----------------------------------------------------------------------------
+
+    def customer_index(self) -> list[tuple[int, str, int, bool]]:
+        """(id, name, company id, retired?) of every customer: an import matches names
+        against these without building a model per customer."""
+        return [
+            (int(row[0]), str(row[1] or ""), int(row[2] or 0), row[3] is not None)
+            for row in self.db.execute(
+                "SELECT id, name, company_id, retired_on FROM customers ORDER BY id"
+            ).fetchall()
+        ]
+
+    def rows_by_source_key(
+        self, model: type[Model], keys: Sequence[str]
+    ) -> dict[str, dict[str, Any]]:
+        """The stored rows of `model`'s table with these source keys, by key (one query)."""
+        if not keys:
+            return {}
+        marks = ", ".join("?" for _ in keys)
+        rows = self._rows(
+            f"SELECT * FROM [{TABLES[model]}] WHERE source_key IN ({marks})", list(keys)
+        )
+        return {row["source_key"]: row for row in rows}
+
+    def rows_by_ids(self, model: type[Model], ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The stored rows of `model`'s table with these ids, by id (one query)."""
+        if not ids:
+            return {}
+        unique = list(dict.fromkeys(ids))
+        marks = ", ".join("?" for _ in unique)
+        rows = self._rows(f"SELECT * FROM [{TABLES[model]}] WHERE id IN ({marks})", unique)
+        return {row["id"]: row for row in rows}
+
+    def insert_validated(self, model: Model) -> int:
+        """Store a new entity that was validated when it was built (an import's rows, by the
+        thousand: `add` validates each one again); returns its id. Call it inside
+        `db.atomic()`."""
+        record = model.model_dump(mode="json")
+        if record.get("id") is None:
+            record.pop("id", None)
+        columns = ", ".join(f"[{name}]" for name in record)
+        marks = ", ".join("?" for _ in record)
+        cursor = self.db.execute(
+            f"INSERT INTO [{TABLES[type(model)]}] ({columns}) VALUES ({marks})",
+            list(record.values()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def insert_many_validated(self, models: Sequence[Model]) -> None:
+        """Store new entities of one kind, validated when they were built, in one statement
+        (`insert_validated`, without the ids)."""
+        if not models:
+            return
+        records = [model.model_dump(mode="json") for model in models]
+        columns = [name for name in records[0] if name != "id"]
+        names = ", ".join(f"[{name}]" for name in columns)
+        marks = ", ".join("?" for _ in columns)
+        self.db.conn.executemany(
+            f"INSERT INTO [{TABLES[type(models[0])]}] ({names}) VALUES ({marks})",
+            [[record[name] for name in columns] for record in records],
+        )
+
+    def ids_by_source_key(self, model: type[Model], keys: Sequence[str]) -> dict[str, int]:
+        """The ids of `model`'s stored rows with these source keys, by key (one query)."""
+        if not keys:
+            return {}
+        marks = ", ".join("?" for _ in keys)
+        return {
+            str(key): int(entity_id)
+            for entity_id, key in self.db.execute(
+                f"SELECT id, source_key FROM [{TABLES[model]}] WHERE source_key IN ({marks})",
+                list(keys),
+            ).fetchall()
+        }
+
+    def update_columns(self, model: type[Model], entity_id: int, changes: dict[str, Any]) -> None:
+        """Write some columns of one stored entity (values as `model_dump(mode="json")` gives
+        them, already validated with the rest of the row). Call it inside `db.atomic()`."""
+        unknown = set(changes) - set(model.model_fields)
+        if unknown or "id" in changes:
+            raise ValueError(f"not columns of {model.__name__}: {sorted(unknown)}")
+        columns = ", ".join(f"[{name}] = ?" for name in changes)
+        cursor = self.db.execute(
+            f"UPDATE [{TABLES[model]}] SET {columns} WHERE id = ?", [*changes.values(), entity_id]
+        )
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"{model.__name__} {entity_id} no longer exists")
+
+    def bug_customer_links(self, bug_ids: Sequence[int]) -> set[tuple[int, int]]:
+        """The (bug id, customer id) links of these bugs."""
+        if not bug_ids:
+            return set()
+        marks = ", ".join("?" for _ in bug_ids)
+        return {
+            (int(bug), int(customer))
+            for bug, customer in self.db.execute(
+                f"SELECT bug_id, customer_id FROM bug_customers WHERE bug_id IN ({marks})",
+                list(bug_ids),
+            ).fetchall()
+        }
+
+    def add_bug_customer_links(self, links: Sequence[tuple[int, int]]) -> None:
+        """Link bugs to customers (links that exist are kept once)."""
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO bug_customers (bug_id, customer_id) VALUES (?, ?)", links
+            )
+
+    def table_rows(self, what: str) -> Iterator[dict[str, Any]]:
+        """Every row of one kind of record, with the names of what it points at, in id
+        order: the rows of `opstui export --format csv|json --what WHAT`."""
+        yield from self._rows(_TABLE_EXPORTS[what])
+
+    def table_columns(self, what: str) -> list[str]:
+        """The column names of `table_rows(what)`, without reading a row."""
+        cursor = self.db.execute(f"SELECT * FROM ({_TABLE_EXPORTS[what]}) LIMIT 0")
+        return [str(column[0]) for column in cursor.description]
+
+
+_NAMES_OF_CUSTOMERS = (
+    "(SELECT group_concat(name, '; ') FROM (SELECT cu.name FROM bug_customers bc "
+    "JOIN customers cu ON cu.id = bc.customer_id WHERE bc.bug_id = b.id ORDER BY cu.name, cu.id))"
+)
+_TABLE_EXPORTS: dict[str, str] = {
+    "bugs": "SELECT b.id, b.source_key AS key, b.title, b.description, c.name AS company, "
+    "p.name AS product, b.priority, b.status, b.opened_at AS opened, b.resolved_at AS resolved, "
+    "a.name AS assignee, pr.name AS project, b.duplicate_of, b.snoozed_until, "
+    f"b.security_flag AS security, {_NAMES_OF_CUSTOMERS} AS customers, b.customers_affected, "
+    "b.revenue_impact, b.root_cause, b.expected_fix_date, b.prevention FROM bugs b "
+    "LEFT JOIN companies c ON c.id = b.company_id LEFT JOIN products p ON p.id = b.product_id "
+    "LEFT JOIN people a ON a.id = b.assignee_id LEFT JOIN projects pr ON pr.id = b.project_id "
+    "ORDER BY b.id",
+    "customers": "SELECT cu.id, cu.source_key AS key, cu.name, c.name AS company, cu.arr, "
+    "m.name AS csm, cu.renewal_date AS renewal, cu.seats, cu.active_users, "
+    "cu.critical_features_used AS critical_features, cu.tickets_this_week, "
+    "cu.tickets_last_week, cu.churn_risk, cu.escalated, cu.escalation_note, cu.retired_on "
+    "FROM customers cu LEFT JOIN companies c ON c.id = cu.company_id "
+    "LEFT JOIN people m ON m.id = cu.csm_id ORDER BY cu.id",
+    "projects": "SELECT pr.id, pr.source_key AS key, pr.name, c.name AS company, "
+    "p.name AS product, pr.phase, pr.progress, pr.status, pr.next_milestone, pr.milestone_date, "
+    "pr.risk, pr.completion_date, pr.baseline_completion, pm.name AS pm, lead.name AS lead, "
+    "pr.cpto_input, pr.problem, pr.interviews_done, pr.key_findings, pr.market_validation, "
+    "pr.go_no_go_date, pr.scope_finalised, pr.scope_remaining, pr.feasibility, "
+    "pr.resource_requirements, pr.dev_start_date, pr.sprint_current, pr.sprint_total, "
+    "pr.velocity_trend, pr.quality_gates, pr.key_blockers, pr.beta_feedback, pr.launch_phase, "
+    "pr.adoption_pct, pr.business_impact_arr, pr.satisfaction, pr.support_impact "
+    "FROM projects pr LEFT JOIN companies c ON c.id = pr.company_id "
+    "LEFT JOIN products p ON p.id = pr.product_id LEFT JOIN people pm ON pm.id = pr.pm_id "
+    "LEFT JOIN people lead ON lead.id = pr.lead_id ORDER BY pr.id",
+    "actions": "SELECT ai.id, ai.what, o.name AS owner, ai.due_date, c.name AS company, "
+    "ai.priority, ai.status, ai.week, ai.closed_on FROM action_items ai "
+    "LEFT JOIN people o ON o.id = ai.owner_id LEFT JOIN companies c ON c.id = ai.company_id "
+    "ORDER BY ai.id",
+    "decisions": "SELECT id, what, context, recommendation, kind, category, week, raised_at, "
+    "decided_at FROM decisions ORDER BY id",
+    "risks": "SELECT r.id, r.risk, o.name AS owner, r.mitigation, r.status, pr.name AS project, "
+    "c.name AS company FROM risks r LEFT JOIN people o ON o.id = r.owner_id "
+    "LEFT JOIN projects pr ON pr.id = r.project_id LEFT JOIN companies c ON c.id = r.company_id "
+    "ORDER BY r.id",
+}
+"""The rows `Repository.table_rows` gives, by what is exported."""

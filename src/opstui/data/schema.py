@@ -292,6 +292,23 @@ ALTER TABLE risks ADD COLUMN company_id INTEGER REFERENCES companies(id) ON DELE
 """
 
 
+_SOURCE_KEYS = """
+-- Where an imported row came from ("jira:ACME-12", "linear:ENG-3", "github:URL", "csv:…"):
+-- importing the same file again finds the row instead of adding it twice.
+ALTER TABLE bugs ADD COLUMN source_key TEXT;
+CREATE UNIQUE INDEX bugs_source_key ON bugs(source_key) WHERE source_key IS NOT NULL;
+ALTER TABLE customers ADD COLUMN source_key TEXT;
+CREATE UNIQUE INDEX customers_source_key ON customers(source_key) WHERE source_key IS NOT NULL;
+ALTER TABLE projects ADD COLUMN source_key TEXT;
+CREATE UNIQUE INDEX projects_source_key ON projects(source_key) WHERE source_key IS NOT NULL;
+ALTER TABLE nps_responses ADD COLUMN source_key TEXT;
+CREATE UNIQUE INDEX nps_responses_source_key ON nps_responses(source_key)
+    WHERE source_key IS NOT NULL;
+ALTER TABLE feedback ADD COLUMN source_key TEXT;
+CREATE UNIQUE INDEX feedback_source_key ON feedback(source_key) WHERE source_key IS NOT NULL;
+"""
+
+
 def _run(db: Database, script: str) -> None:
     for statement in script.split(";"):
         if statement.strip():
@@ -317,6 +334,10 @@ def build_migrations() -> Migrations:
     @migrations(name="0004_records")
     def records(db: Database) -> None:
         _run(db, _RECORDS)
+
+    @migrations(name="0005_source_keys")
+    def source_keys(db: Database) -> None:
+        _run(db, _SOURCE_KEYS)
 
     return migrations
 

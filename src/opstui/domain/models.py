@@ -249,6 +249,8 @@ class Project(Model):
     business_impact_arr: Money | None = None
     satisfaction: Text = ""
     support_impact: Text = ""
+    source_key: Line | None = None
+    """Where an imported project came from (see `Bug.source_key`)."""
 
     @model_validator(mode="after")
     def _sprints_in_range(self) -> Project:
@@ -283,6 +285,9 @@ class Bug(Model):
     root_cause: Text = ""
     expected_fix_date: date | None = None
     prevention: Text = ""
+    source_key: Line | None = None
+    """Where an imported bug came from ("jira:ACME-12", "linear:ENG-3", "github:URL",
+    "csv:…"); None for a bug typed into opstui. Importing the same file again finds it."""
 
     @model_validator(mode="after")
     def _resolved_after_opened(self) -> Bug:
@@ -315,6 +320,8 @@ class Customer(Model):
     escalated: bool = False
     escalation_note: Text = ""
     retired_on: date | None = None
+    source_key: Line | None = None
+    """Where an imported customer came from (see `Bug.source_key`)."""
 
 
 class NpsResponse(Model):
@@ -323,6 +330,8 @@ class NpsResponse(Model):
     score: Annotated[int, Field(ge=0, le=10)]
     responded_on: date
     comment: Text = ""
+    source_key: Line | None = None
+    """Where an imported response came from (see `Bug.source_key`)."""
 
 
 class FeedbackEntry(Model):
@@ -332,6 +341,8 @@ class FeedbackEntry(Model):
     kind: FeedbackKind
     text: Annotated[str, BeforeValidator(_text), AfterValidator(_not_empty)]
     request_id: int | None = None
+    source_key: Line | None = None
+    """Where an imported entry came from (see `Bug.source_key`)."""
 
 
 class FeatureRequest(Model):
