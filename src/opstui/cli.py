@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from opstui.data.repository import Repository
 
 SCREENS = ("portfolio", "bugs", "customers", "weekly", "setup")
-COMMANDS = ("demo", "export", "freeze", "import", "init", "sample")
+COMMANDS = ("check", "demo", "export", "freeze", "import", "init", "sample")
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -119,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
                               --skip-bad, --map COLUMN=FIELD,…; see `opstui import --help`)
   opstui freeze [WORKSPACE]   freeze a review week's figures as its snapshot (--week W;
                               --replace to freeze again; --unfreeze to make it editable)
+  opstui check [WORKSPACE]    list every stored value that breaks the model, one line
+                              each; exit 1 when there is one
 
 Run `opstui COMMAND --help` for a command's options.""",
     )
@@ -150,6 +152,20 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             "--skip-bad is given.",
         )
         add_arguments(parser)
+    elif command == "check":
+        parser = _Parser(
+            prog="opstui check",
+            description="Read every row and list, one line each, every stored value that "
+            "breaks the model (text in a date or number column, a value no list knows, a "
+            "missing required value, a number out of range), as 'TABLE #ID: what is wrong'. "
+            "Exit 1 when there is one; 'ok' and exit 0 otherwise. Writes nothing.",
+        )
+        parser.add_argument(
+            "workspace",
+            nargs="?",
+            type=Path,
+            help="the workspace file (default: the user data directory's workspace.db)",
+        )
     elif command == "init":
         parser = _Parser(prog="opstui init", description="Create a new, empty workspace.")
         parser.add_argument("path", type=Path, help="the file to create (must not exist)")
@@ -486,6 +502,26 @@ def _freeze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    """One line per stored value that breaks the model; exit 1 when there is one."""
+    from opstui.data.integrity import check_workspace
+    from opstui.data.repository import Repository
+
+    repo = Repository.open_readonly(_script_workspace(args))
+    try:
+        report = check_workspace(repo)
+    except sqlite3.DatabaseError as error:
+        raise CommandError(f"{repo.path}: damaged workspace ({error})") from None
+    finally:
+        repo.close()
+    for problem in report.problems:
+        print(problem)
+    if not report.ok:
+        return EXIT_ERROR
+    print(f"ok: {report.rows:,} rows checked")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -494,6 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             command = arguments[0]
             args = _command_parser(command).parse_args(arguments[1:])
             handler = {
+                "check": _check,
                 "demo": _demo,
                 "export": _export,
                 "freeze": _freeze,
