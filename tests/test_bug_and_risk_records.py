@@ -184,7 +184,7 @@ async def test_every_key_of_the_bugs_screen_works_on_a_new_workspace(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert view_bar(app).startswith(
-            "No bugs yet — n adds one, or import them: opstui import WORKSPACE FILE"
+            "No bugs yet — n adds one; I imports them from Jira, Linear, GitHub or a CSV"
         )
         for keys in BUGS_KEYS:
             await pilot.press(*keys)

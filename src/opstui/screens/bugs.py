@@ -35,6 +35,7 @@ from opstui.modals.date_prompt import DatePrompt
 from opstui.modals.picker import Picker
 from opstui.modals.text_prompt import TextPrompt
 from opstui.screens.base import OpsScreen
+from opstui.screens.importing import ImportFlow
 from opstui.widgets.bug_list import COLUMNS, BugPages
 from opstui.widgets.bug_matrix import BugMatrixView
 from opstui.widgets.header import WorkspaceHeader
@@ -47,8 +48,11 @@ NO_BUGS = Content.assemble(
     ("No bugs yet", "bold"),
     " — ",
     ("n", "bold $accent"),
-    " adds one, or import them: ",
+    " adds one; ",
+    ("I", "bold $accent"),
+    " imports them from Jira, Linear, GitHub or a CSV (or ",
     ("opstui import WORKSPACE FILE", "bold"),
+    ")",
 )
 """What the list says on a workspace without a single bug."""
 
@@ -112,6 +116,14 @@ class BugsScreen(OpsScreen):
             "New bug",
             id="bugs.new",
             tooltip="Add a bug, opened now (an untriaged one lands in the inbox)",
+        ),
+        Binding(
+            "I",
+            "import_file",
+            "Import",
+            id="bugs.import",
+            show=False,
+            tooltip="Import bugs from a Jira or Linear CSV, gh JSON or a CSV: preview, confirm",
         ),
         Binding(
             "enter",
@@ -380,6 +392,10 @@ class BugsScreen(OpsScreen):
         )
 
     # -- a new bug ----------------------------------------------------------------------------
+
+    def action_import_file(self) -> None:
+        """Import bugs from a file: its dry run is shown first, the import runs on confirm."""
+        ImportFlow(self, self.data_changed).start()
 
     def action_new(self) -> None:
         """The new-bug form; what it returns is stored in one transaction, links included."""

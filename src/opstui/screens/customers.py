@@ -49,6 +49,7 @@ from opstui.screens.customer_views import (
     health_summary,
 )
 from opstui.screens.filtering import FilterableScreen
+from opstui.screens.importing import ImportFlow
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.virtual_table import Column, LazyRows, Row, VirtualTable
 
@@ -108,6 +109,14 @@ class CustomersScreen(FilterableScreen):
             "New",
             id="customers.new",
             tooltip="Add a customer: company serving it, ARR, seats, CSM, renewal, churn risk",
+        ),
+        Binding(
+            "I",
+            "import_file",
+            "Import",
+            id="customers.import",
+            show=False,
+            tooltip="Import customers, NPS responses or feedback from a CSV: preview, confirm",
         ),
         Binding(
             "e",
@@ -536,6 +545,10 @@ class CustomersScreen(FilterableScreen):
             hint = "No customers yet: n adds one" if empty else f"Highlight a customer to {doing}"
             self.notify(hint, severity="warning")
         return row
+
+    def action_import_file(self) -> None:
+        """Import customers, NPS responses or feedback: the dry run first, then on confirm."""
+        ImportFlow(self, lambda: self.load(self.table.current_key)).start()
 
     def action_new_customer(self) -> None:
         if self.data is None:
