@@ -50,6 +50,22 @@ FIGURES = (
         "ms",
         300,
     ),
+    Figure(
+        "import",
+        "`opstui import` a Jira CSV export of N rows into an empty workspace, whole process",
+        "ms",
+        10_000,
+        "≤ 10 s",
+    ),
+    Figure("import_rss", "Peak RSS, that import", "MB", 200),
+    Figure(
+        "reimport",
+        "`opstui import` the same file again (0 rows written, file unchanged)",
+        "ms",
+        10_000,
+        "≤ 10 s",
+    ),
+    Figure("sample_bugs", "`opstui sample --bugs N` whole process (baseline of the import)", "ms"),
     Figure("rss_bugs", "Peak RSS, bugs screen open (matrix and count loaded)", "MB", 150),
     Figure("rss_all", "Peak RSS, whole app: portfolio, then bugs, customers, weekly", "MB", 150),
 )

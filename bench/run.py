@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import processes
+from bench.importing import measure_import
 from bench.report import SIZE_INDEPENDENT, Results, machine, markdown
 from bench.terminal import TerminalError, TerminalSession, peak_rss_mb, terminal_env
 from bench.workspaces import DEFAULT_CACHE, WorkspaceSize, cached_workspace, working_copy
@@ -69,6 +70,8 @@ class Plan:
     bugs_word: str = "timeout"
     """Typed letter by letter into the all-bugs filter."""
     mode: str = "full"
+    import_repeats: int = 3
+    """Runs of the import figures per size (an import of 100,000 rows takes seconds)."""
 
 
 def sizes_of(bugs: Sequence[int]) -> tuple[WorkspaceSize, ...]:
@@ -76,7 +79,14 @@ def sizes_of(bugs: Sequence[int]) -> tuple[WorkspaceSize, ...]:
 
 
 FULL = Plan(sizes_of((1_000, 10_000, 100_000)), repeats=5)
-QUICK = Plan(sizes_of((1_000, 100_000)), repeats=3, triage_steps=5, rss_runs=1, mode="quick")
+QUICK = Plan(
+    sizes_of((1_000, 100_000)),
+    repeats=3,
+    triage_steps=5,
+    rss_runs=1,
+    mode="quick",
+    import_repeats=1,
+)
 
 
 def _opstui(*arguments: str) -> list[str]:
@@ -251,6 +261,9 @@ def run_benchmark(plan: Plan, cache: Path = DEFAULT_CACHE, progress: Progress = 
         measure_in_process(plan, workspaces, results, env, scratch, progress)
         progress("export and baselines")
         measure_processes(plan, workspaces, results, env, scratch, demo_workspaces)
+        progress("import of a Jira CSV export, again, and sample --bugs N")
+        sizes = [size.bugs for size in plan.sizes]
+        measure_import(sizes, plan.import_repeats, results, env, scratch, cache)
     results.seconds = time.perf_counter() - started
     results.load = (load_before, os.getloadavg()[0])
     return results
@@ -267,6 +280,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
             "          peak-RSS run per size: under two minutes on a 2-core machine, including\n"
             "          the first run's generation of the workspaces (about 11 s).\n"
             "Every workspace: 2,000 projects, 5,000 customers. Targets apply at the largest.\n"
+            "Import figures: a Jira CSV export of as many rows as the size has bugs, into a\n"
+            "new workspace and then again; 3 runs per size (--quick: 1).\n"
             "Programs run with their bytecode cached in CACHE/pycache (PYTHONPYCACHEPREFIX),\n"
             "as an installed app has it, whatever PYTHONDONTWRITEBYTECODE says."
         ),

@@ -23,6 +23,7 @@ TINY = Plan(
     portfolio_word="in",
     bugs_word="ti",
     mode="smoke",
+    import_repeats=1,
 )
 
 
@@ -39,3 +40,8 @@ def test_the_harness_measures_a_tiny_workspace_and_prints_every_row(tmp_path: Pa
     assert "Machine: CPU" in table
     assert any(message.startswith("generated 200 bugs") for message in messages)
     assert list((tmp_path / "cache").glob("workspace-b200-p20-c20-*.db"))
+    # The import figures ran on a 200-row Jira export, and the import again wrote nothing.
+    assert list((tmp_path / "cache").glob("jira-200-*.csv"))
+    assert "reimport" not in results.unavailable
+    assert results.count("import", 200) == results.count("reimport", 200) == 1
+    assert results.median("import_rss", 200) is not None

@@ -1082,14 +1082,19 @@ class Repository:
         ]
 
     def rows_by_source_key(
-        self, model: type[Model], keys: Sequence[str]
+        self, model: type[Model], keys: Sequence[str], columns: Sequence[str] = ()
     ) -> dict[str, dict[str, Any]]:
-        """The stored rows of `model`'s table with these source keys, by key (one query)."""
+        """The stored rows of `model`'s table with these source keys, by key (one query):
+        every column, or only `columns` (which must name `source_key`)."""
         if not keys:
             return {}
+        unknown = set(columns) - set(model.model_fields)
+        if unknown:
+            raise ValueError(f"not columns of {model.__name__}: {sorted(unknown)}")
+        wanted = ", ".join(f"[{name}]" for name in columns) if columns else "*"
         marks = ", ".join("?" for _ in keys)
         rows = self._rows(
-            f"SELECT * FROM [{TABLES[model]}] WHERE source_key IN ({marks})", list(keys)
+            f"SELECT {wanted} FROM [{TABLES[model]}] WHERE source_key IN ({marks})", list(keys)
         )
         return {row["source_key"]: row for row in rows}
 

@@ -17,7 +17,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -151,12 +152,16 @@ class BadRowsError(Exception):
 @dataclass(slots=True)
 class _Pending:
     record: Record
-    model: Model
+    values: dict[str, Any]
+    """The model's values as read (names looked up), not validated yet: a record equal to
+    its stored row needs no validation."""
     said: frozenset[str]
     """The model fields the record says (the others keep their stored values)."""
     links: tuple[int, ...] = ()
     match: int | None = None
     """The stored row matched by name (customers, projects without a known key)."""
+    model: Model | None = None
+    """The validated record (`_Importer._validate`)."""
 
 
 class _Importer:
@@ -404,12 +409,6 @@ class _Importer:
             values.setdefault("baseline_completion", values["completion_date"])
         if record.key is not None:
             values["source_key"] = record.key
-        try:
-            model = self.model.model_validate(values)
-        except ValidationError as error:
-            name, message = next(iter(field_errors(error).items()))
-            column = "" if name == "__root__" else self._column(name)
-            return Problem(record.line, column, message)
         said = frozenset(values) - ({"source_key", "company_id"} if defaulted else {"source_key"})
         match = None
         if kind in (Kind.CUSTOMERS, Kind.PROJECTS):
@@ -425,7 +424,18 @@ class _Importer:
                         f"{quoted(record.label)} is also on line {first}; each row once",
                     )
                 self._seen[identity] = record.line
-        return _Pending(record, model, said, links, match)
+        return _Pending(record, values, said, links, match)
+
+    def _validate(self, pending: _Pending) -> Model | None:
+        """The record as its model, or None (its problem reported) when it is not valid."""
+        try:
+            pending.model = self.model.model_validate(pending.values)
+        except ValidationError as error:
+            name, message = next(iter(field_errors(error).items()))
+            column = "" if name == "__root__" else self._column(name)
+            self._problem(Problem(pending.record.line, column, message))
+            return None
+        return pending.model
 
     def _bug_refs(
         self, record: Record, values: dict[str, Any], company_id: int | None
@@ -475,11 +485,16 @@ class _Importer:
 
     def _flush(self) -> None:
         batch, self._batch = self._batch, []
-        if not batch or (not self.writing and not self.dry_run):
-            return  # nothing will be kept: the rest of the file is only checked
+        if not batch:
+            return
+        if not self.writing and not self.dry_run:
+            for pending in batch:  # nothing will be kept: the rest is only checked
+                self._validate(pending)
+            return
         repo = self.repo
         keys = [p.record.key for p in batch if p.record.key is not None]
-        by_key = repo.rows_by_source_key(self.model, keys)
+        columns = {"id", "source_key"}.union(*(p.said for p in batch))
+        by_key = repo.rows_by_source_key(self.model, keys, sorted(columns))
         by_id = repo.rows_by_ids(self.model, [p.match for p in batch if p.match is not None])
         found: list[tuple[_Pending, dict[str, Any] | None]] = []
         for pending in batch:
@@ -496,7 +511,11 @@ class _Importer:
             linked = repo.bug_customer_links([row["id"] for _, row in found if row is not None])
         creates = []
         for pending, row in found:
-            if row is None:
+            if row is not None and _as_stored(pending, row):
+                self._unchanged(pending, row, linked)
+            elif self._validate(pending) is None:
+                continue
+            elif row is None:
                 creates.append(pending)
             else:
                 self._update(pending, row, linked)
@@ -505,7 +524,7 @@ class _Importer:
 
     def _create(self, creates: list[_Pending]) -> None:
         report = self.report
-        models = [pending.model for pending in creates]
+        models = [pending.model for pending in creates if pending.model is not None]
         ids = self._insert(models, need_ids=[bool(pending.links) for pending in creates])
         what = SINGULAR[self.kind]
         for pending, model, new_id in zip(creates, models, ids, strict=True):
@@ -548,8 +567,19 @@ class _Importer:
             found.get(key or "", 0) if need else 0 for key, need in zip(keys, need_ids, strict=True)
         ]
 
+    def _unchanged(
+        self, pending: _Pending, row: dict[str, Any], linked: set[tuple[int, int]]
+    ) -> None:
+        """A record that reads exactly as stored: only its customer links may be new."""
+        new_links = self._link(int(row["id"]), pending.links, linked)
+        if new_links:
+            self._counted_update(pending, {}, new_links)
+        else:
+            self.report.tally(self.kind.value).unchanged += 1
+
     def _update(self, pending: _Pending, row: dict[str, Any], linked: set[tuple[int, int]]) -> None:
         model = pending.model
+        assert model is not None
         new = model.model_dump(mode="json", include=set(pending.said) | {"source_key"})
         changes = {
             name: new[name] for name in pending.said if not _same(row.get(name), new.get(name))
@@ -558,8 +588,9 @@ class _Importer:
             changes["source_key"] = new["source_key"]
         entity_id = int(row["id"])
         if changes:
+            stored = self.repo.rows_by_ids(self.model, [entity_id]).get(entity_id, row)
             try:
-                self.model.model_validate({**row, **changes})
+                self.model.model_validate({**stored, **changes})
             except ValidationError as error:
                 message = "; ".join(
                     f"{field_label(k)}: {v}" for k, v in field_errors(error).items()
@@ -582,17 +613,19 @@ class _Importer:
                         )
                     )
         new_links = self._link(entity_id, pending.links, linked)
-        report = self.report
         if changes or new_links:
-            report.tally(self.kind.value).updated += 1
-            fields = [self._column(name) for name in changes if name != "source_key"]
-            if "source_key" in changes:
-                fields.append("key")
-            if new_links:
-                fields.append(f"{new_links} customer link{'s' if new_links > 1 else ''}")
-            self._change("update", SINGULAR[self.kind], pending.record.label, fields)
+            self._counted_update(pending, changes, new_links)
         else:
-            report.tally(self.kind.value).unchanged += 1
+            self.report.tally(self.kind.value).unchanged += 1
+
+    def _counted_update(self, pending: _Pending, changes: dict[str, Any], new_links: int) -> None:
+        self.report.tally(self.kind.value).updated += 1
+        fields = [self._column(name) for name in changes if name != "source_key"]
+        if "source_key" in changes:
+            fields.append("key")
+        if new_links:
+            fields.append(f"{new_links} customer link{'s' if new_links > 1 else ''}")
+        self._change("update", SINGULAR[self.kind], pending.record.label, fields)
 
     def _link(self, bug_id: int, customers: tuple[int, ...], linked: set[tuple[int, int]]) -> int:
         """Link the bug to the customers its labels name; returns how many links are new."""
@@ -638,6 +671,27 @@ class _BackgroundInserts:
             if self._executor is not None:
                 self._executor.shutdown(wait=True)
                 self._executor = None
+
+
+def _stored_form(value: Any) -> Any:
+    """A value as its column holds it (`model_dump(mode="json")`, booleans as 0/1)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _as_stored(pending: _Pending, row: dict[str, Any]) -> bool:
+    """Whether every value the record says is already stored, exactly as read (a title
+    that cleaning would change, a date in another shape, are not): then there is nothing
+    to validate or write."""
+    values = pending.values
+    if values.get("source_key") != row.get("source_key"):
+        return False
+    return all(_stored_form(values[name]) == row.get(name) for name in pending.said)
 
 
 def _same(stored: Any, new: Any) -> bool:

@@ -116,6 +116,8 @@ def _items(header: Header, rows: Iterable[Row], rules: ImportRules) -> Iterator[
         (name for name in ("customer", "customers", "custom field (customer)") if header.has(name)),
         None,
     )
+    label_columns = header.positions.get("labels", ())
+    comment_columns = header.positions.get("comment", ())
     # Rows repeat a handful of words: each is worked out once.
     statuses: dict[tuple[str, str, str], BugStatus] = {}
     priorities: dict[str, Priority | None] = {}
@@ -154,10 +156,19 @@ def _items(header: Header, rows: Iterable[Row], rules: ImportRules) -> Iterator[
             if resolved is None:
                 updated = _when(line, cells[6].strip(), updated_column)
                 resolved = updated if isinstance(updated, datetime) else None
-        labels = [word for cell in row.every("labels") for word in cell.split()]
+        row_cells = row.cells
+        width = len(row_cells)
+        labels = [
+            word for index in label_columns if index < width for word in row_cells[index].split()
+        ]
+        comments = [
+            row_cells[index].strip()
+            for index in comment_columns
+            if index < width and row_cells[index].strip()
+        ]
         values: dict[str, object] = {
             "title": cells[2],
-            "description": _description(cells[3].strip(), row.every("comment")),
+            "description": _description(cells[3].strip(), comments),
             "status": status,
             "opened_at": opened,
             "resolved_at": resolved,
