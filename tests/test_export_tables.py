@@ -11,6 +11,8 @@ import hashlib
 import io
 import json
 import shutil
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -171,3 +173,56 @@ def test_what_without_a_table_format_is_one_line(
 
     err = capsys.readouterr().err.splitlines()
     assert err == ["opstui: error: --what and --format csv|json go together (see --help)"]
+
+
+def test_an_exported_customers_csv_imports_into_a_new_workspace_alike(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second, table = tmp_path / "first.db", tmp_path / "second.db", tmp_path / "c.csv"
+    for path in (first, second):
+        assert main(["init", str(path)]) == 0
+    assert main(["import", str(first), str(FIXTURES / "customers.csv")]) == 0
+    arguments = ["export", str(first), "--format", "csv", "--what", "customers", "-o", str(table)]
+    assert main(arguments) == 0
+    capsys.readouterr()
+
+    assert main(["import", str(second), str(table)]) == 0
+    assert "customers: 3 created" in capsys.readouterr().out
+    assert main(["import", str(second), str(FIXTURES / "customers.csv")]) == 0
+
+    assert "customers: 0 created, 0 updated, 3 unchanged" in capsys.readouterr().out
+    exported = [exported_rows(path) for path in (first, second)]
+    assert exported[0] == exported[1]
+
+
+def exported_rows(path: Path) -> list[dict[str, str]]:
+    repo = Repository.open(path)
+    try:
+        rows = [{k: v for k, v in row.items() if k != "id"} for row in repo.table_rows("customers")]
+    finally:
+        repo.close()
+    return rows
+
+
+def test_a_table_export_never_imports_textual(demo: Path) -> None:
+    result = subprocess.run(
+        [
+            *(sys.executable, "-X", "importtime", "-m", "opstui", "export", demo.name),
+            *("--format", "csv", "--what", "customers"),
+        ],
+        cwd=demo.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("id,key,name,company,arr,")
+    modules = [
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    ]
+    assert "opstui.export.tables" in modules
+    assert [name for name in modules if name.split(".")[0] == "textual"] == []
