@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static, TabbedContent
+from textual.widgets import Input, Select, Static, TabbedContent
 
 from opstui.app import OpsApp
 from opstui.cli import main
@@ -74,6 +74,7 @@ BAD_VALUES = [
     Bad("integer", "projects", 9, "sprint_current", "three",
         "sprint current 'three' is not a whole number"),
     Bad("range", "projects", 1, "progress", 150, "progress is a percentage from 0 to 100, not 150"),
+    Bad("integer", "projects", 3, "company_id", "acme", "company 'acme' is not a whole number"),
     # bugs
     Bad("date", "bugs", 75, "opened_at", "yesterday",
         "opened at 'yesterday' is not a date and time (YYYY-MM-DD HH:MM)"),
@@ -90,6 +91,7 @@ BAD_VALUES = [
     Bad("enum", "customers", 2, "churn_risk", "Extreme",
         "churn risk 'Extreme' is not one of 'Low', 'Medium' or 'High'"),
     Bad("null", "customers", 3, "name", None, "name is required"),
+    Bad("null", "customers", 1, "company_id", None, "company is required"),
     Bad("integer", "customers", 1, "seats", "lots", "seats 'lots' is not a whole number"),
     Bad("range", "customers", 2, "arr", -100, "ARR is a number of at least 0, not -100"),
     # action items
@@ -313,6 +315,8 @@ async def visit_every_screen(pilot: Pilot[int], app: OpsApp, bads: Sequence[Bad]
     await go_to(pilot, app, "b")
     bugs = app.screen
     assert isinstance(bugs, BugsScreen)
+    await pilot.press("n")  # the new-bug form lists every project and customer
+    await close_dialog(pilot, app)
     await pilot.press("v")
     await settle(pilot)
     for bad in bads:
@@ -442,23 +446,30 @@ async def test_saving_a_bad_project_in_its_form_repairs_the_row(
             await settle(pilot)
             screen = app.screen
             assert isinstance(screen, PortfolioScreen)
-            for bad in projects:
-                screen.select_entity(int(bad.row))
+            # The user picks the company again: the one the project's product belongs to.
+            product_of = {project.id: project.product_id for project in repo.projects()}
+            company_of = {product.id: product.company_id for product in repo.products()}
+            for project_id in dict.fromkeys(int(bad.row) for bad in projects):
+                screen.select_entity(project_id)
                 await pilot.press("enter")
                 await pilot.pause()
                 form = app.screen
                 assert isinstance(form, ProjectForm)
-                # The form says what was wrong under the field, and offers no stand-in.
-                error = form.query_one(f"#error-{bad.column}", Static)
-                assert error.display
-                assert str(error.render()).startswith("As stored: ")
-                if bad.column in ("name", "progress"):
-                    editor = form.query_one(f"#field-{bad.column}", Input)
-                    assert editor.value == ""
-                    editor.value = "Repaired project" if bad.column == "name" else "40"
+                for bad in (bad for bad in projects if bad.row == project_id):
+                    # The form says what was wrong under the field, and offers no stand-in.
+                    error = form.query_one(f"#error-{bad.column}", Static)
+                    assert error.display
+                    assert str(error.render()).startswith("As stored: ")
+                    if bad.column in ("name", "progress"):
+                        editor = form.query_one(f"#field-{bad.column}", Input)
+                        assert editor.value == ""
+                        editor.value = "Repaired project" if bad.column == "name" else "40"
+                    if bad.column == "company_id":
+                        company = company_of[product_of[project_id]]
+                        form.query_one("#field-company_id", Select).value = company
                 await pilot.press("ctrl+s")
                 await settle(pilot)
-                assert isinstance(app.screen, PortfolioScreen), bad
+                assert isinstance(app.screen, PortfolioScreen), project_id
             assert_running_without_error(app)
     finally:
         repo.close()

@@ -406,7 +406,8 @@ class Repository:
         """(id, name, company id) of every project, by name: for pickers, without building
         a model per project."""
         return [
-            (int(row[0]), str(row[1] or ""), int(row[2]))
+            # A company id another tool stored as text or NULL names no company.
+            (int(row[0]), str(row[1] or ""), row[2] if isinstance(row[2], int) else 0)
             for row in self.db.execute(
                 "SELECT id, name, company_id FROM projects ORDER BY name, id"
             ).fetchall()
@@ -592,7 +593,8 @@ class Repository:
         """(id, name, company id) of every customer not retired, by name: for pickers,
         without building a model per customer."""
         return [
-            (int(row[0]), str(row[1] or ""), int(row[2]))
+            # A company id another tool stored as text or NULL names no company.
+            (int(row[0]), str(row[1] or ""), row[2] if isinstance(row[2], int) else 0)
             for row in self.db.execute(
                 "SELECT id, name, company_id FROM customers WHERE retired_on IS NULL "
                 "ORDER BY name, id"
