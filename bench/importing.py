@@ -7,10 +7,10 @@ baseline of writing N bugs.
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -20,25 +20,56 @@ from bench.processes import CommandUnavailable
 from bench.report import Results
 
 
+def _peak_kb(pid: int) -> int | None:
+    """The process's peak resident set (VmHWM) so far, in kB; None once it has ended."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
 def run_measured(
     argv: Sequence[str], env: Mapping[str, str], cwd: Path
 ) -> tuple[float, float, str]:
-    """Seconds from spawn to exit, the peak RSS in MB (the child's own `ru_maxrss`) and what
-    it printed."""
+    """Seconds from spawn to exit, the peak RSS in MB and what it printed.
+
+    The peak is the program's own VmHWM, read every few milliseconds while it runs: the
+    `ru_maxrss` of `wait4` would count the pages the child had from this (much larger)
+    process between fork and exec.
+    """
+    peak = 0
     with tempfile.TemporaryFile() as output:
         started = time.perf_counter()
         process = subprocess.Popen(
             list(argv), stdout=output, stderr=subprocess.STDOUT, env=dict(env), cwd=cwd
         )
-        _, status, usage = os.wait4(process.pid, 0)
+        running = threading.Event()
+        running.set()
+
+        def watch() -> None:
+            nonlocal peak
+            while running.is_set():
+                found = _peak_kb(process.pid)
+                if found is not None:
+                    peak = max(peak, found)
+                time.sleep(0.005)
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        process.wait()
         elapsed = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
+        running.clear()
+        watcher.join()
         output.seek(0)
         text = output.read().decode("utf-8", "replace")
     if process.returncode != 0:
         last = text.strip().splitlines()
         raise CommandUnavailable(f"exit {process.returncode}: {last[-1] if last else ''}")
-    return elapsed, usage.ru_maxrss / 1024, text
+    return elapsed, peak / 1024, text
 
 
 def _opstui(*arguments: str) -> list[str]:

@@ -72,6 +72,8 @@ class Plan:
     mode: str = "full"
     import_repeats: int = 3
     """Runs of the import figures per size (an import of 100,000 rows takes seconds)."""
+    import_only: bool = False
+    """Measure the import figures only (`--import-only`)."""
 
 
 def sizes_of(bugs: Sequence[int]) -> tuple[WorkspaceSize, ...]:
@@ -254,6 +256,13 @@ def run_benchmark(plan: Plan, cache: Path = DEFAULT_CACHE, progress: Progress = 
             demo_workspaces[size.bugs] = working_copy(source, scratch, f"{demo.slug}.db")
         pycache = cache / "pycache" if plan.cache_bytecode else None
         env = terminal_env(os.environ, scratch / "config.toml", pycache)
+        if plan.import_only:
+            progress("import of a Jira CSV export, again, and sample --bugs N")
+            sizes = [size.bugs for size in plan.sizes]
+            measure_import(sizes, plan.import_repeats, results, env, scratch, cache)
+            results.seconds = time.perf_counter() - started
+            results.load = (load_before, os.getloadavg()[0])
+            return results
         progress("cold start (pseudo-terminal)")
         measure_cold_start(plan, workspaces, results, env, scratch)
         progress("bugs screen launch and peak RSS (pseudo-terminal)")
@@ -298,6 +307,11 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="where generated workspaces and bytecode are kept (default: bench/.cache)",
     )
     parser.add_argument("--json", type=Path, help="also write every sample to this file")
+    parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help="only the import figures (and their `sample --bugs N` baseline)",
+    )
     return parser.parse_args(argv)
 
 
@@ -309,6 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         plan = replace(plan, sizes=sizes_of(bugs))
     if args.repeats:
         plan = replace(plan, repeats=args.repeats)
+    if args.import_only:
+        plan = replace(plan, import_only=True)
 
     def progress(message: str) -> None:
         print(f"bench: {message}", file=sys.stderr, flush=True)

@@ -233,3 +233,35 @@ def test_a_bug_moved_to_another_company_in_opstui_stays_there_on_reimport(
 
     assert "7 unchanged" in capsys.readouterr().out
     assert bugs_by_key(workspace)["jira:PAY-101"].company_id == other.id
+
+
+def test_the_priority_mapping_comes_from_config_toml(
+    workspace: Path, private_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    private_config.parent.mkdir(parents=True, exist_ok=True)
+    private_config.write_text(
+        '[imports.jira_priorities]\nHighest = "P0"\nHigh = "P0"\nMedium = "untriaged"\n',
+        encoding="utf-8",
+    )
+
+    assert main(["import", str(workspace), str(JIRA), "--company", "Company A"]) == 0
+
+    bugs = bugs_by_key(workspace)
+    assert bugs["jira:PAY-101"].priority is Priority.P0  # High, mapped to P0
+    assert bugs["jira:PAY-104"].priority is None  # Medium, mapped to untriaged
+    assert bugs["jira:PAY-108"].priority is Priority.P3  # Lowest: the default mapping
+
+
+def test_a_bad_priority_mapping_is_a_one_line_config_error(
+    workspace: Path, private_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    private_config.parent.mkdir(parents=True, exist_ok=True)
+    private_config.write_text('[imports.jira_priorities]\nHigh = "urgent"\n', encoding="utf-8")
+
+    code = main(["import", str(workspace), str(JIRA)])
+
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert len(err) == 1
+    assert "imports.jira_priorities" in err[0] and "use P0, P1, P2, P3 or untriaged" in err[0]
+    assert bugs_by_key(workspace) == {}

@@ -6,7 +6,7 @@ of `config.toml` may override any of them. Pure data: the importers live in
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from opstui.domain.enums import Priority
 
@@ -94,8 +94,11 @@ class ImportRules(BaseModel):
 
     @field_validator("jira_priorities", "linear_priorities", "github_priority_labels")
     @classmethod
-    def _priorities(cls, value: dict[str, str]) -> dict[str, str]:
-        return _folded(value)
+    def _priorities(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        """Words given in the config replace the default's for those words only."""
+        assert info.field_name is not None
+        default = cls.model_fields[info.field_name].default
+        return {**default, **_folded(value)}
 
     @field_validator("jira_skipped_types", "security_labels")
     @classmethod
