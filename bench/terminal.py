@@ -52,6 +52,8 @@ def terminal_env(
         COLUMNS=str(COLUMNS),
         LINES=str(LINES),
         OPSTUI_CONFIG=str(config_path),
+        # Who is at the keyboard is said, so the app does not stop to ask.
+        OPSTUI_USER="Benchmark",
         PYTHONUNBUFFERED="1",
     )
     if pycache is not None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from opstui.data.config import CONFIG_ENV
+from opstui.data.identity import USER_ENV
 from opstui.data.repository import Repository
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample.db"
@@ -19,6 +20,7 @@ def private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test reads and writes its own config file, never the user's."""
     path = tmp_path / "config" / "config.toml"
     monkeypatch.setenv(CONFIG_ENV, str(path))
+    monkeypatch.delenv(USER_ENV, raising=False)  # who you are comes from each test
     return path
 
 

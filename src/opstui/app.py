@@ -111,8 +111,12 @@ class OpsApp(App[int]):
         screen: str = "portfolio",
         save_settings: bool = True,
         clock: Callable[[], datetime] | None = None,
+        ask_user: bool = False,
     ) -> None:
         self.session = Session(repo, config or Config(), as_of, clock)
+        self.ask_user = ask_user
+        """Whether to ask who is at the keyboard once the first screen shows (nobody said:
+        no `--user`, `OPSTUI_USER` or `user` in the configuration)."""
         # `post_message` is thread-safe: workers read rows too.
         repo.problems.listener = lambda: self.post_message(RowProblemsFound())
         self.initial_mode = screen
@@ -163,6 +167,41 @@ class OpsApp(App[int]):
         # What exists now lives as long as the app: keep it out of every future collection,
         # so a keystroke never waits for a full pass over it.
         gc.freeze()
+        if self.ask_user:
+            self.ask_who()
+
+    def ask_who(self) -> None:
+        """Ask who is at the keyboard, from the workspace's people; remembered in the
+        configuration, so it is asked once."""
+        from opstui.modals.picker import Picker
+
+        repo = self.session.repo
+        people = [
+            (person.name, person.name) for person in repo.people() if person.retired_on is None
+        ]
+        if not people:  # nobody to pick yet: the login name stands until Setup adds people
+            return
+
+        def picked(name: str | None) -> None:
+            self.ask_user = False
+            if name is None:
+                self.notify(
+                    f"Your changes are recorded as {repo.person}; --user NAME or "
+                    "OPSTUI_USER says otherwise"
+                )
+                return
+            repo.record_history(name)
+            self.session.config = self.session.config.model_copy(update={"user": name})
+            if self.save_settings:
+                try:
+                    save_config(self.session.config)
+                except (OSError, ConfigError) as error:
+                    self.notify(f"Not remembered: {error}", severity="warning")
+            self.notify(f"Your changes are recorded as {name}")
+
+        self.push_screen(
+            Picker("Who are you? Your changes are recorded under your name", people), picked
+        )
 
     def watch_theme(self, theme: str) -> None:
         if not self.screen_stack or theme == self.session.config.theme:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NoReturn
 from opstui import __version__
 
 if TYPE_CHECKING:
+    from opstui.data.config import Config
     from opstui.data.repository import Repository
 
 SCREENS = ("portfolio", "bugs", "customers", "weekly", "setup")
@@ -93,6 +94,16 @@ def _app_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--screen", choices=SCREENS, default="portfolio", help="the screen to open on"
     )
+    _user_option(parser)
+
+
+def _user_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="who you are: your changes are recorded under this name (default: "
+        "$OPSTUI_USER, else `user` in the configuration, else asked)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -152,6 +163,7 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             "--skip-bad is given.",
         )
         add_arguments(parser)
+        _user_option(parser)
     elif command == "check":
         parser = _Parser(
             prog="opstui check",
@@ -217,6 +229,7 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument(
             "--as-of", type=_as_of, metavar="YYYY-MM-DD", help="compute the figures as of this day"
         )
+        _user_option(parser)
     else:
         parser = _Parser(
             prog="opstui sample",
@@ -248,6 +261,7 @@ def _week_options(parser: argparse.ArgumentParser) -> None:
 
 def _run_app(workspace: Path, args: argparse.Namespace, *, demo: bool = False) -> int:
     from opstui.data.config import load_config
+    from opstui.data.identity import login_name, named_user
     from opstui.data.repository import Repository
 
     config = load_config()
@@ -257,9 +271,14 @@ def _run_app(workspace: Path, args: argparse.Namespace, *, demo: bool = False) -
         from opstui.data.sample import DEMO_TODAY
 
         as_of = DEMO_TODAY
+    user = named_user(args.user, config)
+    repo.record_history(user or login_name())
     from opstui.app import OpsApp
 
-    app = OpsApp(repo, config=config, as_of=as_of, screen=args.screen)
+    # The demo is a tour: it does not ask who you are (its changes go under your login).
+    app = OpsApp(
+        repo, config=config, as_of=as_of, screen=args.screen, ask_user=user is None and not demo
+    )
     try:
         app.run()
     finally:
@@ -464,6 +483,14 @@ def _write_stdout(document: bytes) -> int:
     return 0
 
 
+def _record_as(repo: Repository, args: argparse.Namespace, config: Config) -> None:
+    """Record the command's writes under who `--user`, the environment or the
+    configuration names, else the login name."""
+    from opstui.data.identity import login_name, named_user
+
+    repo.record_history(named_user(args.user, config) or login_name())
+
+
 def _freeze(args: argparse.Namespace) -> int:
     from opstui.data.config import load_config
     from opstui.data.repository import Repository
@@ -473,6 +500,7 @@ def _freeze(args: argparse.Namespace) -> int:
     config = load_config()
     workspace = _script_workspace(args)
     repo = Repository.open(workspace)
+    _record_as(repo, args, config)
     try:
         week = _review_week(repo, args.week, args.as_of or date.today())
         if args.unfreeze:

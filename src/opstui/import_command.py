@@ -118,6 +118,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.file.exists():
         raise CommandError(f"{args.file}: no such file; nothing was imported")
     repo = Repository.open_readonly(workspace) if args.dry_run else Repository.open(workspace)
+    if not args.dry_run:
+        from opstui.data.identity import login_name, named_user
+
+        repo.record_history(named_user(args.user, config) or login_name())
     progress = ProgressLine(sys.stderr) if _is_terminal(sys.stderr) else None
     try:
         report = import_file(

@@ -43,6 +43,8 @@ class Config(BaseModel):
     """The customer health model: weights, bands and factor scales."""
     keymap: dict[str, str] = {}
     """Key overrides: binding id (e.g. `portfolio.filter`) to keys (e.g. `f,/`)."""
+    user: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    """Who you are: every change you make is recorded under this name (see `identity`)."""
     imports: ImportRules = ImportRules()
     """How `opstui import` maps other tools' priorities and labels (see README, Importing)."""
 

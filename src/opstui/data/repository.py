@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 from sqlite_utils import Database
 
+from opstui.data import history
 from opstui.data.bug_queries import BugListRow, BugQuery, count_bugs, page_bugs
 from opstui.data.row_problems import ProblemLog, read_bad_row, row_name
 from opstui.data.workspace import (
@@ -36,6 +37,7 @@ from opstui.domain.enums import (
     RequestStatus,
     SubmissionPart,
 )
+from opstui.domain.history import Change, StaleEditError, moment_words, person_words
 from opstui.domain.models import (
     ActionItem,
     Bug,
@@ -97,18 +99,23 @@ _DONE = ", ".join(f"'{status.value}'" for status in DONE_BUG_STATUSES)
 _RETIRED_CUSTOMERS = "SELECT id FROM customers WHERE retired_on IS NOT NULL"
 
 
-def stale_edit_message(kind: str, stored: dict[str, Any], fields: Sequence[str]) -> str:
-    """Why an edit was refused, in words: which fields changed, to what."""
+def stale_edit_message(
+    kind: str,
+    stored: dict[str, Any],
+    fields: Sequence[str],
+    by: Change | None = None,
+) -> str:
+    """Why an edit was refused, in words: who changed which fields, to what, and when."""
     name = stored.get("name") or stored.get("title") or stored.get("what") or stored.get("risk")
     what = f"{kind.lower()} '{clean_line(str(name))}'" if name else kind.lower()
     changes = ", ".join(
         f"{field_label(field).lower()} to {clean_line(str(stored.get(field) or '—'))}"
         for field in fields
     )
-    return (
-        f"someone else changed {what} since you opened it ({changes}); nothing was saved — "
-        "the screen now shows the latest"
-    )
+    who, when = "someone else", ""
+    if by is not None:
+        who, when = person_words(by), f" ({moment_words(by.at)})"
+    return f"{who} changed {what}{when} after you opened it: {changes}"
 
 
 def like_escape(text: str) -> str:
@@ -118,11 +125,6 @@ def like_escape(text: str) -> str:
 
 class NotFoundError(LookupError):
     """The row an update or delete names does not exist (any more)."""
-
-
-class StaleEditError(Exception):
-    """A field an edit changes was changed by someone else since the record was read: the
-    edit is refused rather than overwrite theirs (nothing was stored)."""
 
 
 def _record(model: Model) -> dict[str, Any]:
@@ -147,6 +149,9 @@ class Repository:
         # Every string read from the file, whatever table or meta key it comes from and
         # whoever wrote it, is cleaned of control characters before anything can show it.
         db.conn.text_factory = clean_stored
+        self.person: str | None = None
+        """Who this session's writes are recorded as (`record_history`)."""
+        self.recording = False
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Repository:
@@ -171,6 +176,23 @@ class Repository:
             close_readonly(self.db, self._readonly_sidecars)
         else:
             self.db.close()
+
+    # -- who changed what ----------------------------------------------------------------
+
+    def record_history(self, person: str | None) -> None:
+        """Record every write of this repository from now on as `person`'s, each in the
+        transaction of its write (see `data/history.py`). Calling it again changes who."""
+        history.record_history(self.db.conn, person)
+        self.person = person
+        self.recording = True
+
+    def history_of(self, model: type[Model], key: int | str, *, limit: int = 50) -> list[Change]:
+        """The latest recorded writes of one record, newest first."""
+        return history.changes_of(self.db.conn, self._table_of(model), key, limit=limit)
+
+    def changes_between(self, start: datetime, end: datetime) -> list[Change]:
+        """Every recorded write in [start, end), oldest first."""
+        return history.changes_between(self.db.conn, start, end)
 
     @property
     def name(self) -> str:
@@ -839,7 +861,8 @@ class Repository:
             and stored.get(name) != changed[name]
         ]
         if clashes:
-            raise StaleEditError(stale_edit_message(kind.__name__, stored, clashes))
+            by = history.last_change_of_fields(self.db.conn, table, entity_id, clashes)
+            raise StaleEditError(stale_edit_message(kind.__name__, stored, clashes, by), found[0])
         if changed:
             assignments = ", ".join(f"[{name}] = :{name}" for name in changed)
             self.db.execute(
@@ -1133,10 +1156,12 @@ class Repository:
         columns = [name for name in records[0] if name != "id"]
         names = ", ".join(f"[{name}]" for name in columns)
         marks = ", ".join("?" for _ in columns)
-        self.db.conn.executemany(
-            f"INSERT INTO [{TABLES[type(models[0])]}] ({names}) VALUES ({marks})",
-            [[record[name] for name in columns] for record in records],
-        )
+        table = TABLES[type(models[0])]
+        with history.created_in_bulk(self.db.conn, table):
+            self.db.conn.executemany(
+                f"INSERT INTO [{table}] ({names}) VALUES ({marks})",
+                [[record[name] for name in columns] for record in records],
+            )
 
     def ids_by_source_key(self, model: type[Model], keys: Sequence[str]) -> dict[str, int]:
         """The ids of `model`'s stored rows with these source keys, by key (one query)."""

@@ -309,6 +309,23 @@ CREATE UNIQUE INDEX feedback_source_key ON feedback(source_key) WHERE source_key
 """
 
 
+_HISTORY = """
+-- Who changed what: one row per write of a record (see data/history.py). `changes` holds
+-- each changed field as [before, after] (JSON), `at` is UTC.
+CREATE TABLE history (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    person TEXT,
+    entity TEXT NOT NULL,
+    entity_key TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('created', 'changed', 'deleted')),
+    changes TEXT
+);
+CREATE INDEX history_entity ON history(entity, entity_key, id);
+CREATE INDEX history_at ON history(at)
+"""
+
+
 def _run(db: Database, script: str) -> None:
     for statement in script.split(";"):
         if statement.strip():
@@ -338,6 +355,10 @@ def build_migrations() -> Migrations:
     @migrations(name="0005_source_keys")
     def source_keys(db: Database) -> None:
         _run(db, _SOURCE_KEYS)
+
+    @migrations(name="0006_history")
+    def history(db: Database) -> None:
+        _run(db, _HISTORY)
 
     return migrations
 

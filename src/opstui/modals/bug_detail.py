@@ -6,7 +6,7 @@ checked off with their number keys at the session's "now" and saved at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import ClassVar
 
@@ -21,10 +21,12 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from opstui.domain.bugs import minutes_since, playbook_state
 from opstui.domain.enums import PlaybookStep, Priority
+from opstui.domain.history import Change, StaleEditError
 from opstui.domain.models import Bug, PlaybookCheck, field_errors
 from opstui.domain.text import clean_line, clean_text
-from opstui.modals.form_base import DiscardGuard
+from opstui.modals.form_base import ROOT, DiscardGuard, refused_words
 from opstui.widgets.data_select import DataSelect
+from opstui.widgets.history_view import HistoryView
 
 ANALYSIS_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("customers_affected", "Customers affected", "line"),
@@ -70,9 +72,15 @@ class BugDetail(DiscardGuard, ModalScreen[Bug | None]):
         checks: list[PlaybookCheck],
         now: Callable[[], datetime],
         on_check: Callable[[PlaybookStep, datetime | None], None],
+        history: Sequence[Change] = (),
+        store: Callable[[Bug, Bug], object] | None = None,
     ) -> None:
         super().__init__()
         self.bug = bug
+        self.history = history
+        self.store = store
+        """Writes the edited bug as an edit of the one shown, before the detail closes (a
+        refused write keeps it open with what was typed)."""
         self.names = names
         """Display names: company, product, assignee, project, duplicate_of."""
         self.checks = {check.step: check.done_at for check in checks}
@@ -127,6 +135,9 @@ class BugDetail(DiscardGuard, ModalScreen[Bug | None]):
                         allow_blank=False,
                         id="field-security_flag",
                     )
+                yield Static("", id="error-__root__", classes="field-error")
+                yield Static(Content("History"), classes="bug-section")
+                yield HistoryView(self.history)
             with Horizontal(id="form-buttons"):
                 yield Button("Close (esc)", id="close")
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
@@ -206,12 +217,25 @@ class BugDetail(DiscardGuard, ModalScreen[Bug | None]):
             bug = Bug.model_validate(self.values())
         except ValidationError as error:
             errors = field_errors(error)
-            for label in self.query(".field-error").results(Static):
-                message = errors.get((label.id or "").removeprefix("error-"), "")
-                label.update(Content(message))
-                label.display = bool(message)
+            self._show_errors(errors)
             return
+        if self.store is not None and bug != self.bug:
+            try:
+                self.store(self.bug, bug)
+            except Exception as error:  # one transaction: nothing was stored
+                if isinstance(error, StaleEditError) and isinstance(error.latest, Bug):
+                    self.bug = error.latest  # what is typed now edits the latest
+                self._show_errors({ROOT: refused_words(error)})
+                return
         self.dismiss(bug)
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for label in self.query(".field-error").results(Static):
+            message = errors.get((label.id or "").removeprefix("error-"), "")
+            label.update(Content(message))
+            label.display = bool(message)
+            if message and label.id == f"error-{ROOT}":
+                label.scroll_visible()
 
     def on_mount(self) -> None:
         # Fields take their initial values while mounting (the Select's among them).

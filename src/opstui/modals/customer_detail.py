@@ -22,6 +22,7 @@ from textual.widgets import Footer, Static
 from opstui.data.repository import Repository
 from opstui.domain.customers import ROADMAP_CANDIDATE_MIN_CUSTOMERS, Health, health, nps
 from opstui.domain.enums import FeedbackKind
+from opstui.domain.history import Change
 from opstui.domain.models import (
     Company,
     Customer,
@@ -36,6 +37,7 @@ from opstui.modals.feedback_form import log_feedback
 from opstui.modals.request_picker import link_to_request
 from opstui.screens.customer_records import add_nps, edit_customer
 from opstui.widgets.customer_cells import BAND_STYLES, KIND_STYLES, money, nps_value, plural
+from opstui.widgets.history_view import HistoryView
 from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable, text_cell
 
 if TYPE_CHECKING:
@@ -49,6 +51,10 @@ FEEDBACK_COLUMNS = (
 )
 MAX_RESPONSES = 6
 """NPS responses listed; older ones are counted."""
+
+
+HISTORY_SHOWN = 4
+"""Changes of the customer record the detail lists (the latest)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,8 @@ class CustomerFile:
     asked_for: list[FeatureRequest]
     asking: dict[int, int]
     """Customers asking, by request id."""
+    history: list[Change]
+    """The customer record's recorded changes, newest first."""
 
 
 def why_content(result: Health, model: HealthModel) -> Content:
@@ -239,6 +247,8 @@ class CustomerDetail(ModalScreen[bool]):
             )
             yield VirtualTable(FEEDBACK_COLUMNS, id="feedback")
             yield Static(id="feedback-text")
+            yield Static(Content("History"), classes="section-title")
+            yield HistoryView(shown=HISTORY_SHOWN, id="customer-history")
             yield Footer()
 
     def on_mount(self) -> None:
@@ -272,6 +282,7 @@ class CustomerDetail(ModalScreen[bool]):
             requests={r.id: r for r in repo.feature_requests() if r.id is not None},
             asked_for=repo.customer_requests(self.customer_id),
             asking={rid: len(ids) for rid, ids in repo.request_asker_ids().items()},
+            history=repo.history_of(Customer, self.customer_id, limit=HISTORY_SHOWN + 1),
         )
 
     def reload(self) -> None:
@@ -294,6 +305,7 @@ class CustomerDetail(ModalScreen[bool]):
         )
         self.query_one("#why", Static).update(why_content(file.health, self.model))
         self.query_one("#voice", Static).update(voice_content(file))
+        self.query_one(HistoryView).show(file.history)
         table = self.query_one(VirtualTable)
         table.set_source(
             ListSource([self._row(entry) for entry in file.feedback]), table.current_key

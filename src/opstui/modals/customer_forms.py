@@ -19,7 +19,6 @@ from pydantic import Field as ModelField
 from opstui.domain.enums import ChurnRisk, PersonRole
 from opstui.domain.models import Company, Customer, Model, NpsResponse, Person, Text
 from opstui.domain.text import clean_line
-from opstui.modals.form_base import ROOT
 from opstui.modals.model_form import Field, ModelForm
 
 M = TypeVar("M", bound=Model)
@@ -68,8 +67,8 @@ class NpsBatch(Model):
 
 
 class StoringForm(ModelForm[M]):
-    """A `ModelForm` that stores its model on save: should storing fail, the form stays open
-    with the reason and everything typed."""
+    """A `ModelForm` that stores its model on save (`FormScreen.saving`): should storing
+    fail, the form stays open with the reason and everything typed."""
 
     def __init__(
         self,
@@ -78,18 +77,11 @@ class StoringForm(ModelForm[M]):
         fields: Sequence[Field],
         values: dict[str, Any],
         fixed: dict[str, Any],
-        store: Callable[[M], object],
+        store: Callable[[Any, M], object],
+        original: M | None = None,
     ) -> None:
         super().__init__(title, model_type, fields, values, fixed)
-        self.store = store
-
-    def accept(self, value: M) -> M | None:
-        try:
-            self.store(value)
-        except Exception as error:  # the write failed as a whole: keep the form as typed
-            self.show_errors({ROOT: f"Not saved: {error}"})
-            return None
-        return value
+        self.saving(original, store)
 
 
 def _people_choices(people: Sequence[Person], current: int | None) -> tuple[tuple[str, Any], ...]:
@@ -111,7 +103,7 @@ class CustomerForm(StoringForm[Customer]):
         companies: Sequence[Company],
         people: Sequence[Person],
         critical_features: int,
-        store: Callable[[Customer], object],
+        store: Callable[[Customer | None, Customer], object],
     ) -> None:
         current_company = customer.company_id if customer else None
         current_csm = customer.csm_id if customer else None
@@ -152,7 +144,7 @@ class CustomerForm(StoringForm[Customer]):
             title = f"Edit: {clean_line(customer.name)}"
             values = customer.model_dump()
         # What the form does not show (the id, the escalation, retirement) stays as it was.
-        super().__init__(title, Customer, fields, values, dict(values), store)
+        super().__init__(title, Customer, fields, values, dict(values), store, customer)
 
     def field_message(self, name: str, message: str) -> str:
         if name == "company_id":
@@ -170,7 +162,7 @@ class NpsForm(StoringForm[NpsBatch]):
         customer_id: int,
         customer_name: str,
         today: date,
-        store: Callable[[NpsBatch], object],
+        store: Callable[[None, NpsBatch], object],
     ) -> None:
         fields = (
             Field(

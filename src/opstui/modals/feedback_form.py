@@ -63,7 +63,7 @@ class FeedbackForm(FormScreen[FeedbackEntry]):
         kind: FeedbackKind = FeedbackKind.FEATURE_REQUEST,
     ) -> None:
         super().__init__()
-        self.store = store
+        self.write = store
         self.customer_id = customer_id
         self.customer_name = customer_name
         self.today = today
@@ -115,7 +115,7 @@ class FeedbackForm(FormScreen[FeedbackEntry]):
 
     def accept(self, value: FeedbackEntry) -> FeedbackEntry | None:
         try:
-            return self.store(value)
+            return self.write(value)
         except Exception as error:  # the write failed as a whole: keep the form as typed
             self.show_errors({"__root__": f"Not saved: {error}"})
             return None

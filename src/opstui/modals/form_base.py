@@ -4,6 +4,7 @@ place."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -15,6 +16,7 @@ from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
 
+from opstui.domain.history import StaleEditError
 from opstui.domain.models import field_errors
 from opstui.modals.confirm import ConfirmDialog
 
@@ -73,9 +75,34 @@ class DiscardGuard:
         )
 
 
+def refused_words(error: Exception) -> str:
+    """Why a save from a form failed, and that the typing is still there."""
+    if isinstance(error, StaleEditError):
+        return (
+            f"Not saved: {error}. What you typed is kept: ctrl+s saves it over that change, "
+            "esc leaves it."
+        )
+    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+        return (
+            "Not saved: someone else is writing to the workspace and it stayed busy. "
+            "What you typed is kept: ctrl+s tries again."
+        )
+    return f"Not saved: {error}"
+
+
 class FormScreen(DiscardGuard, ModalScreen[T | None], Generic[T]):
     """A modal form. Subclasses build the model in `validated` (pydantic raises the errors)
-    and may store it in `accept`; the form closes with what `accept` returns."""
+    and may check it in `accept`; the form closes with what `accept` returns.
+
+    A form given `store` saves before it closes: `store(original, value)` writes the value
+    as an edit of `original` (the record the form was opened on; None for a new one). When
+    the write is refused — someone else changed the same fields meanwhile, or the workspace
+    stayed locked — the form stays open with everything typed, says who changed what, and
+    from then on compares against the record as they left it.
+    """
+
+    original: Any = None
+    store: Callable[[Any, Any], object] | None = None
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
@@ -115,6 +142,8 @@ class FormScreen(DiscardGuard, ModalScreen[T | None], Generic[T]):
                 message = self.field_message(name, message)
             label.update(Content(message))
             label.display = bool(message)
+        if ROOT in shown and ROOT in labels:  # the form's own message may sit below the fold
+            labels[ROOT].scroll_visible()
         for name in errors:
             try:
                 widget = self.query_one(f"#field-{name}")
@@ -131,8 +160,23 @@ class FormScreen(DiscardGuard, ModalScreen[T | None], Generic[T]):
             self.show_errors(field_errors(error))
             return
         result = self.accept(value)
-        if result is not None:
-            self.dismiss(result)
+        if result is None:
+            return
+        if self.store is not None:
+            try:
+                self.store(self.original, result)
+            except Exception as error:  # one transaction: nothing was stored
+                if isinstance(error, StaleEditError) and error.latest is not None:
+                    self.original = error.latest
+                self.show_errors({ROOT: refused_words(error)})
+                return
+        self.dismiss(result)
+
+    def saving(self, original: Any, store: Callable[[Any, Any], object]) -> FormScreen[T]:
+        """This form, saving with `store` before it closes (see the class)."""
+        self.original = original
+        self.store = store
+        return self
 
     def action_cancel(self) -> None:
         self.leave_unless_typed(lambda: self.dismiss(None))

@@ -16,9 +16,11 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from opstui.domain.history import Change
 from opstui.domain.models import Model
 from opstui.modals.form_base import FormScreen
 from opstui.widgets.data_select import DataSelect
+from opstui.widgets.history_view import HistoryView
 
 M = TypeVar("M", bound=Model)
 
@@ -49,6 +51,7 @@ class ModelForm(FormScreen[M], Generic[M]):
     ModelForm #form-title { text-style: bold; padding: 0 1; height: 1; }
     ModelForm #form-fields { height: auto; max-height: 100%; padding: 0 1; }
     ModelForm .form-row { height: auto; }
+    ModelForm .form-section { text-style: bold; color: $text-accent; margin-top: 1; }
     ModelForm .field-error { color: $error; text-style: bold; display: none; height: auto; }
     ModelForm #form-buttons { height: auto; align-horizontal: right; padding: 0 1; }
     ModelForm #form-buttons Button { margin-left: 2; }
@@ -62,8 +65,11 @@ class ModelForm(FormScreen[M], Generic[M]):
         values: dict[str, Any],
         fixed: dict[str, Any] | None = None,
         problems: Mapping[str, str] | None = None,
+        history: Sequence[Change] | None = None,
     ) -> None:
         super().__init__()
+        self.history = history
+        """The record's recorded changes, shown under its fields (None: a new record)."""
         self.title_text = title
         self.model_type = model_type
         self.fields = tuple(fields)
@@ -106,6 +112,9 @@ class ModelForm(FormScreen[M], Generic[M]):
                         yield self._editor(field)
                         yield self._stored_problem(field.name, self.problems.get(field.name))
                 yield Static("", id="error-__root__", classes="field-error")
+                if self.history is not None:
+                    yield Static(Content("History"), classes="form-section")
+                    yield HistoryView(self.history)
             with Horizontal(id="form-buttons"):
                 yield Button("Cancel (esc)", id="cancel")
                 yield Button("Save (ctrl+s)", id="save", variant="primary")

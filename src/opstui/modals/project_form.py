@@ -23,6 +23,7 @@ from opstui.domain.enums import (
     RiskLevel,
     VelocityTrend,
 )
+from opstui.domain.history import Change
 from opstui.domain.models import Company, Person, Product, Project
 from opstui.domain.records import choosable
 from opstui.modals.model_form import Field, ModelForm
@@ -121,6 +122,8 @@ class ProjectForm(ModelForm[Project]):
         companies: Sequence[Company],
         people: Sequence[Person],
         products: Sequence[Product] = (),
+        *,
+        history: Sequence[Change] | None = None,
     ) -> None:
         # Retired companies and people are not offered, unless the project names them.
         company_names = {c.id: c.name for c in companies}
@@ -172,7 +175,15 @@ class ProjectForm(ModelForm[Project]):
             values = project.model_dump()
         # Fields the form does not show (the id, the product) are kept as they were.
         problems = project.row_problems if project is not None else None
-        super().__init__(title, Project, fields, values, fixed=dict(values), problems=problems)
+        super().__init__(
+            title,
+            Project,
+            fields,
+            values,
+            fixed=dict(values),
+            problems=problems,
+            history=history if project is not None else None,
+        )
         self.project = project
 
     def accept(self, value: Project) -> Project | None:

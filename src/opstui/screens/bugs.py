@@ -22,9 +22,9 @@ from textual.widgets import Footer, Input, Static
 
 from opstui.data.bug_queries import BugQuery
 from opstui.data.figures import week_bug_matrix
-from opstui.data.repository import StaleEditError
 from opstui.domain.bugs import BugMatrix
 from opstui.domain.enums import BugStatus, PlaybookStep, Priority
+from opstui.domain.history import StaleEditError
 from opstui.domain.models import Bug, SavedFilter
 from opstui.domain.records import choosable
 from opstui.domain.text import clean_line
@@ -585,21 +585,26 @@ class BugsScreen(OpsScreen):
         def check(step: PlaybookStep, at: Any) -> None:
             repo.set_playbook_step(bug_id, step, at)
 
+        def store(original: Bug, edited: Bug) -> None:
+            repo.save_changes(original, edited)
+
         def closed(edited: Bug | None) -> None:
-            if edited is not None and edited != bug:
-                try:
-                    repo.save_changes(bug, edited)
-                except Exception as error:
-                    self.notify(f"Not saved: {error}", severity="error")
-                    return
+            if edited is not None and edited != bug:  # stored by the detail before it closed
                 if edited.root_cause and bug_id in self.analysis_due:
                     self.analysis_due.remove(bug_id)
                 self.notify("Bug saved")
                 self._after_change(advance=False)
 
-        self.app.push_screen(
-            BugDetail(bug, names, repo.playbook_checks(bug_id), self.session.now, check), closed
+        detail = BugDetail(
+            bug,
+            names,
+            repo.playbook_checks(bug_id),
+            self.session.now,
+            check,
+            history=repo.history_of(Bug, bug_id),
+            store=store,
         )
+        self.app.push_screen(detail, closed)
 
     @on(VirtualTable.Selected, "#bugs")
     def _row_selected(self) -> None:

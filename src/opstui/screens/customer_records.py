@@ -42,11 +42,11 @@ def edit_customer(
 
     stored: list[int | None] = []
 
-    def store(typed: Customer) -> object:
+    def store(original: Customer | None, typed: Customer) -> object:
         if typed.id is None:
             stored.append(repo.add(typed).id)
-        else:
-            repo.update(typed)
+        else:  # only the fields typed, and never over someone else's newer edit of them
+            repo.save_edit(original, typed)
             stored.append(typed.id)
         return None
 
@@ -66,7 +66,7 @@ def add_nps(
     if customer.id is None:
         return
 
-    def store(batch: NpsBatch) -> object:
+    def store(_original: None, batch: NpsBatch) -> object:
         return repo.add_nps_responses(batch.responses())
 
     def saved(batch: NpsBatch | None) -> None:

@@ -531,7 +531,7 @@ class CustomersScreen(FilterableScreen):
         following = statuses[(statuses.index(request.status) + 1) % len(statuses)]
         repo = self.session.repo
         self._save(
-            lambda: repo.update(request.model_copy(update={"status": following})),
+            lambda: repo.save_changes(request, request.model_copy(update={"status": following})),
             f"{clean_line(request.title)}: {following.value}",
         )
 

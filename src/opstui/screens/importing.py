@@ -51,6 +51,7 @@ class ImportFlow:
         self.screen = screen
         self.done = done
         self.workspace = screen.session.repo.path
+        self.person = screen.session.repo.person
         self.options = ImportOptions(
             rules=screen.session.config.imports, today=screen.session.today
         )
@@ -181,6 +182,8 @@ class ImportFlow:
             self._call(self._failed, str(error))
             return
         try:
+            if self.person is not None:
+                repo.record_history(self.person)
             report = import_file(repo, path, self.options)
         except BadRowsError as error:
             count = error.report.problem_count

@@ -14,8 +14,9 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
 from opstui.data.figures import previous_figure
-from opstui.data.repository import Repository, StaleEditError
+from opstui.data.repository import Repository
 from opstui.domain.enums import Phase, ProjectStatus, RiskLevel
+from opstui.domain.history import StaleEditError
 from opstui.domain.models import Company, PhaseChange, Project
 from opstui.domain.portfolio import PortfolioSummary, portfolio_summary, slip_days
 from opstui.domain.records import choosable
@@ -408,10 +409,16 @@ class PortfolioScreen(FilterableScreen):
         try:
             result = change()
         except Exception as error:  # the write failed as a whole: nothing was stored
-            self.notify(f"Not saved: {error}", severity="error")
             if isinstance(error, StaleEditError):
+                self.notify(f"Not saved: {error}. The screen shows the latest.", severity="error")
                 self.load(self.table.current_key)  # show what the other person saved
+            else:
+                self.notify(f"Not saved: {error}", severity="error")
             return
+        self._saved(result, message)
+
+    def _saved(self, result: object, message: str) -> None:
+        """After a write: say so, and reload with the cursor on the project written."""
         self.notify(message)
         self.ops.data_changed()
         keep = self.table.current_key
@@ -463,17 +470,21 @@ class PortfolioScreen(FilterableScreen):
         companies, people, products = repo.companies(), repo.people(), repo.products()
         today = self.session.today
 
-        def done(result: Project | None) -> None:
-            if result is None:
-                return
-            if result.id is None:
-                self._save(lambda: repo.add_project(result, today), "Project added")
-            else:
-                self._save(
-                    lambda: repo.save_project(result, today, original=project), "Project saved"
-                )
+        stored: list[Project] = []
 
-        self.app.push_screen(ProjectForm(project, companies, people, products), done)
+        def store(original: Project | None, result: Project) -> None:
+            if result.id is None:
+                stored.append(repo.add_project(result, today))
+            else:  # what was typed, never over a newer edit of the same fields
+                stored.append(repo.save_project(result, today, original=original))
+
+        def done(result: Project | None) -> None:
+            if result is not None and stored:
+                self._saved(stored[-1], "Project added" if project is None else "Project saved")
+
+        history = repo.history_of(Project, project.id) if project and project.id else []
+        form = ProjectForm(project, companies, people, products, history=history)
+        self.app.push_screen(form.saving(project, store), done)
 
     def action_open(self) -> None:
         project = self.selected()

@@ -10,7 +10,7 @@ record others point at asks to retire it or hand its links to another record
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 from opstui.domain.models import Company, Model, Person, Product
 from opstui.domain.records import choosable
 from opstui.domain.text import clean_line
+from opstui.modals.model_form import ModelForm
 from opstui.modals.retire_dialog import RetireChoice, RetireDialog
 from opstui.modals.setup_forms import CompanyForm, PersonForm, ProductForm
 from opstui.screens.filtering import FilterableScreen
@@ -233,21 +234,27 @@ class SetupScreen(FilterableScreen):
         self.load(keep or self.table.current_key)
         return True
 
-    def _store(self, record: Model, noun: str) -> None:
+    def _open_form(self, form: ModelForm[Any], original: Model | None, noun: str) -> None:
+        """Open `form`, which stores the record before it closes (only the fields typed,
+        never over a newer edit of them: a refused save keeps the form open as typed);
+        then say so and land on the record."""
         repo = self.session.repo
-        if getattr(record, "id", None) is None:
+        keys: list[str] = []
 
-            def add() -> str:
-                return self.key_of(repo.add(record))
+        def store(before: Model | None, record: Model) -> None:
+            if getattr(record, "id", None) is None:
+                keys.append(self.key_of(repo.add(record)))
+            else:
+                repo.save_edit(before, record)
+                keys.append(self.key_of(record))
 
-            self._save(add, f"{noun} added")
-        else:
+        def done(record: Model | None) -> None:
+            if record is not None and keys:
+                self.notify(f"{noun} added" if original is None else f"{noun} saved")
+                self.ops.data_changed()
+                self.load(keys[-1])
 
-            def update() -> str:
-                repo.update(record)
-                return self.key_of(record)
-
-            self._save(update, f"{noun} saved")
+        self.app.push_screen(form.saving(original, store), done)
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -284,11 +291,7 @@ class SetupScreen(FilterableScreen):
         if self.data is None:
             return
 
-        def done(company: Company | None) -> None:
-            if company is not None:
-                self._store(company, "Company")
-
-        self.app.push_screen(CompanyForm(None, self.data.companies), done)
+        self._open_form(CompanyForm(None, self.data.companies), None, "Company")
 
     def action_new_product(self) -> None:
         if self.data is None:
@@ -297,52 +300,32 @@ class SetupScreen(FilterableScreen):
             self.notify("A product belongs to a company: n adds a company first")
             return
 
-        def done(product: Product | None) -> None:
-            if product is not None:
-                self._store(product, "Product")
-
         form = ProductForm(
             None, self.data.companies, self.data.products, self._company_of_selection()
         )
-        self.app.push_screen(form, done)
+        self._open_form(form, None, "Product")
 
     def action_new_person(self) -> None:
         if self.data is None:
             return
 
-        def done(person: Person | None) -> None:
-            if person is not None:
-                self._store(person, "Person")
-
         role = first_lacking_role(self.data.people)
-        self.app.push_screen(PersonForm(None, self.data.companies, role), done)
+        self._open_form(PersonForm(None, self.data.companies, role), None, "Person")
 
     def action_open(self) -> None:
         record = self.selected()
         if record is None or self.data is None:
             return
+        form: ModelForm[Any]
         if isinstance(record, Company):
-
-            def company_done(company: Company | None) -> None:
-                if company is not None:
-                    self._store(company, "Company")
-
-            self.app.push_screen(CompanyForm(record, self.data.companies), company_done)
+            form, noun = CompanyForm(record, self.data.companies), "Company"
         elif isinstance(record, Product):
-
-            def product_done(product: Product | None) -> None:
-                if product is not None:
-                    self._store(product, "Product")
-
-            form = ProductForm(record, self.data.companies, self.data.products)
-            self.app.push_screen(form, product_done)
+            form, noun = ProductForm(record, self.data.companies, self.data.products), "Product"
         else:
-
-            def person_done(person: Person | None) -> None:
-                if person is not None:
-                    self._store(person, "Person")
-
-            self.app.push_screen(PersonForm(record, self.data.companies), person_done)
+            form, noun = PersonForm(record, self.data.companies), "Person"
+        if record.id is not None:
+            form.history = self.session.repo.history_of(type(record), record.id)
+        self._open_form(form, record, noun)
 
     def action_restore(self) -> None:
         record = self.selected()

@@ -4,6 +4,7 @@ Monday review."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,6 @@ from textual.content import Content
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from opstui.data.figures import current_escalations, risk_register
-from opstui.data.repository import StaleEditError
 from opstui.data.review import (
     freeze_week,
     review_snapshots,
@@ -34,6 +34,7 @@ from opstui.domain.enums import (
     RiskStatus,
 )
 from opstui.domain.escalations import Escalation
+from opstui.domain.history import Change, StaleEditError
 from opstui.domain.models import (
     KPIS_COMPUTED,
     ActionItem,
@@ -379,13 +380,41 @@ class WeeklyScreen(OpsScreen):
         try:
             change()
         except Exception as error:  # one transaction: nothing was stored
-            self.notify(f"Not saved: {error}", severity="error")
             if isinstance(error, StaleEditError):
+                self.notify(f"Not saved: {error}. The screen shows the latest.", severity="error")
                 self.load()  # show what the other person saved
+            else:
+                self.notify(f"Not saved: {error}", severity="error")
             return
         self.notify(message)
         self.ops.data_changed()
         self.load()
+
+    def _history(self, record: ActionItem | Decision | Risk | None) -> list[Change] | None:
+        """What the form of `record` lists under its fields (None for a new record)."""
+        if record is None or record.id is None:
+            return None
+        return self.session.repo.history_of(type(record), record.id)
+
+    def _open_form(
+        self,
+        form: ModelForm[Any],
+        original: Any,
+        store: Callable[[Any, Any], object],
+        message: str,
+    ) -> None:
+        """Open `form`, which saves with `store` before it closes (a refused save keeps
+        it open with what was typed); then say so and reload."""
+        if not self.editable():
+            return
+
+        def done(result: object) -> None:
+            if result is not None:
+                self.notify(message)
+                self.ops.data_changed()
+                self.load()
+
+        self.app.push_screen(form.saving(original, store), done)
 
     def _current_key(self) -> str | None:
         """The key of the row under the cursor, on a tab with a table."""
@@ -477,21 +506,22 @@ class WeeklyScreen(OpsScreen):
         )
         today = self.session.today
 
-        def done(result: ActionItem | None) -> None:
-            if result is None:
-                return
+        def store(original: ActionItem | None, result: ActionItem) -> None:
             closed = today if result.status is ActionStatus.COMPLETE else None
             result = result.model_copy(update={"closed_on": result.closed_on or closed})
             if result.status is not ActionStatus.COMPLETE:
                 result = result.model_copy(update={"closed_on": None})
             if result.id is None:
-                self._save(lambda: repo.add(result), "Action item added")
+                repo.add(result)
             else:
-                self._save(lambda: repo.save_edit(item, result), "Action item saved")
+                repo.save_edit(original, result)
 
         title = "New action item" if item is None else "Edit action item"
-        self.app.push_screen(
-            ModelForm(title, ActionItem, self._action_fields(item), values, fixed), done
+        form = ModelForm(
+            title, ActionItem, self._action_fields(item), values, fixed, history=self._history(item)
+        )
+        self._open_form(
+            form, item, store, "Action item added" if item is None else "Action item saved"
         )
 
     def _edit_decision(self, decision: Decision | None) -> None:
@@ -509,19 +539,20 @@ class WeeklyScreen(OpsScreen):
                 "decided_at": decision.decided_at,
             }
 
-        def done(result: Decision | None) -> None:
-            if result is None:
-                return
+        def store(original: Decision | None, result: Decision) -> None:
             if result.id is None:
                 if result.kind is DecisionKind.IMMEDIATE:
                     result = result.model_copy(update={"decided_at": result.raised_at})
-                self._save(lambda: repo.add(result), "Decision logged")
+                repo.add(result)
             else:
-                self._save(lambda: repo.save_edit(decision, result), "Decision saved")
+                repo.save_edit(original, result)
 
         title = "Log a decision" if decision is None else "Edit decision"
-        self.app.push_screen(
-            ModelForm(title, Decision, self._decision_fields(), values, fixed), done
+        form = ModelForm(
+            title, Decision, self._decision_fields(), values, fixed, history=self._history(decision)
+        )
+        self._open_form(
+            form, decision, store, "Decision logged" if decision is None else "Decision saved"
         )
 
     def action_new(self) -> None:
@@ -699,16 +730,19 @@ class WeeklyScreen(OpsScreen):
         values = risk.model_dump() if risk else {"status": RiskStatus.OPEN}
         fixed = {} if risk is None else {"id": risk.id}
 
-        def done(result: Risk | None) -> None:
-            if result is None:
-                return
+        def store(original: Risk | None, result: Risk) -> None:
             if result.id is None:
-                self._save(lambda: repo.add(result), "Risk added to the register")
+                repo.add(result)
             else:
-                self._save(lambda: repo.save_edit(risk, result), "Risk saved")
+                repo.save_edit(original, result)
 
         title = "New risk" if risk is None else "Edit risk"
-        self.app.push_screen(ModelForm(title, Risk, self._risk_fields(risk), values, fixed), done)
+        form = ModelForm(
+            title, Risk, self._risk_fields(risk), values, fixed, history=self._history(risk)
+        )
+        self._open_form(
+            form, risk, store, "Risk added to the register" if risk is None else "Risk saved"
+        )
 
     def _cycle_risk_status(self) -> None:
         """Open → mitigating → closed → open again (reopened)."""
