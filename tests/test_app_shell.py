@@ -180,10 +180,11 @@ async def test_a_failed_background_load_shows_one_error_and_the_app_keeps_runnin
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
 
-        def broken() -> None:
+        def broken(_repo: Repository) -> None:
             raise RuntimeError("disk went away")
 
-        monkeypatch.setattr(demo_repo, "projects", broken)
+        # Every connection's: the load reads on a connection of its worker's own.
+        monkeypatch.setattr(Repository, "projects", broken)
         screen = app.screen
         assert isinstance(screen, PortfolioScreen)
         screen.load()

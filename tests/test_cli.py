@@ -202,7 +202,7 @@ def test_init_creates_a_workspace_that_opens(
     assert capsys.readouterr().out == f"created {path}\n"
     repo = Repository.open(path)
     try:
-        assert repo.summary()["projects"] == 0
+        assert repo.count(Project) == 0
     finally:
         repo.close()
     assert listing(tmp_path) == ["team.db"]

@@ -177,7 +177,7 @@ def test_a_snapshot_frozen_before_computed_kpis_still_exports(demo_repo: Reposit
     for key in ("nps_responses", "support_tickets", "shipped_requests"):
         stored.pop(key, None)
     stored.update(version=3, kpis={**stored["kpis"], "nps": 36, "support_tickets": 52})
-    demo_repo.save_snapshot("2026-W27", 3, NOW, stored)
+    demo_repo.freeze_snapshot("2026-W27", 3, NOW, stored, replace=True)
     before = stored_snapshot(demo_repo, "2026-W27")
     assert before is not None and before.support_tickets is None
 

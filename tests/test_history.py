@@ -230,3 +230,22 @@ async def test_the_bug_detail_lists_who_triaged_the_bug(demo_repo: Repository) -
         assert "Ana Ruiz" in shown and "Priority — → P1" in shown
     bug = demo_repo.get(Bug, bug_id)
     assert bug is not None and bug.priority is Priority.P1
+
+
+async def test_the_changes_tab_says_who_changed_what_this_week_on_the_apps_own_day(
+    demo_repo: Repository,
+) -> None:
+    demo_repo.record_history("Ana Ruiz")
+    app = demo_app(demo_repo, screen="weekly")  # on the demo's today, in 2026-W28
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        project = project_named(demo_repo, "Invoice AI")
+        demo_repo.save_changes(project, project.model_copy(update={"risk": RiskLevel.HIGH}))
+        screen = app.screen
+        screen.query_one("TabbedContent").active = "changes"  # type: ignore[attr-defined]
+        await settle(pilot)
+        shown = str(screen.query_one("#changes-view", Static).render())
+    assert "Who changed what in 2026-W28" in shown
+    assert "Ana Ruiz: 1 project (latest Jul" in shown
+    (change,) = demo_repo.history_of(Project, project.id or 0)
+    assert change.at.date().isoformat().startswith("2026-07")

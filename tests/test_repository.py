@@ -533,9 +533,9 @@ def test_freezing_a_week_stores_its_figures_and_freezing_again_replaces_them(
     first = {"week": WEEK, "bugs": [{"company": "Company A", "p1": 5}], "nps": 40.0}
     second = {"week": WEEK, "bugs": [{"company": "Company A", "p1": 4}], "nps": 41.5}
 
-    repo.save_snapshot(WEEK, 1, datetime(2026, 7, 6, 10, 30), first)
+    repo.freeze_snapshot(WEEK, 1, datetime(2026, 7, 6, 10, 30), first, replace=True)
     assert repo.snapshot_data(WEEK) == first
-    repo.save_snapshot(WEEK, 1, datetime(2026, 7, 6, 11, 0), second)
+    repo.freeze_snapshot(WEEK, 1, datetime(2026, 7, 6, 11, 0), second, replace=True)
 
     assert repo.snapshot_data(WEEK) == second
     assert repo.snapshot_weeks() == [WEEK]
@@ -545,7 +545,7 @@ def test_freezing_a_week_stores_its_figures_and_freezing_again_replaces_them(
 def test_snapshot_figures_with_accents_and_pipes_come_back_unchanged(repo: Repository) -> None:
     data = {"customers": [{"name": "Pacífico Foods | LATAM", "health": 64}], "arrow": "↑"}
 
-    repo.save_snapshot("2026-W27", 1, datetime(2026, 6, 29, 10, 30), data)
+    repo.freeze_snapshot("2026-W27", 1, datetime(2026, 6, 29, 10, 30), data, replace=True)
 
     assert repo.snapshot_data("2026-W27") == data
 

@@ -114,6 +114,8 @@ class OpsApp(App[int]):
         ask_user: bool = False,
     ) -> None:
         self.session = Session(repo, config or Config(), as_of, clock)
+        if repo.recording:  # what this session writes is stamped on its own today
+            repo.record_history(repo.person, shift_days=self.session.day_shift)
         self.ask_user = ask_user
         """Whether to ask who is at the keyboard once the first screen shows (nobody said:
         no `--user`, `OPSTUI_USER` or `user` in the configuration)."""
@@ -152,6 +154,9 @@ class OpsApp(App[int]):
         if keymap:
             # Knowing every binding id means importing every screen: after the first frame.
             self.call_after_refresh(self._warn_about_unknown_binding_ids, keymap)
+
+    def on_unmount(self) -> None:
+        self.session.readers.close()
 
     def _warn_about_unknown_binding_ids(self, keymap: dict[str, str]) -> None:
         for warning in unknown_binding_warnings(keymap, known_binding_ids([type(self)])):
@@ -222,7 +227,8 @@ class OpsApp(App[int]):
     @work(thread=True, exclusive=True, group="escalations", exit_on_error=False)
     def _count_escalations(self) -> None:
         session = self.session
-        count = len(current_escalations(session.repo, session.today))
+        with session.reading() as repo:
+            count = len(current_escalations(repo, session.today))
         self.call_from_thread(self._show_escalation_count, count)
 
     def _show_escalation_count(self, count: int) -> None:

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from opstui.domain.history import Change
+from opstui.domain.history import Change, PersonChanges
 
 TRACKED_TABLES = (
     "companies",
@@ -53,7 +53,7 @@ TRACKED_TABLES = (
 UNRECORDED_COLUMNS = {("snapshots", "data")}
 """Columns too large to copy into the history: a snapshot's change is its week and time."""
 
-_NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+_NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', (SELECT shift FROM temp.history_actor LIMIT 1))"
 _ACTOR = "(SELECT person FROM temp.history_actor LIMIT 1)"
 
 
@@ -137,11 +137,13 @@ def created_in_bulk(conn: sqlite3.Connection, table: str) -> Iterator[None]:
         conn.execute(_trigger_sql(conn, table)[0])
 
 
-def record_history(conn: sqlite3.Connection, person: str | None) -> None:
-    """From now on, every write on `conn` is recorded as `person`'s (None: nobody named)."""
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS history_actor (person TEXT)")
+def record_history(conn: sqlite3.Connection, person: str | None, shift_days: int = 0) -> None:
+    """From now on, every write on `conn` is recorded as `person`'s (None: nobody named),
+    at the clock's time moved by `shift_days` (a session on another "today", `--as-of`,
+    records on that day, like everything else it stamps)."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS history_actor (person TEXT, shift TEXT)")
     conn.execute("DELETE FROM temp.history_actor")
-    conn.execute("INSERT INTO temp.history_actor VALUES (?)", [person])
+    conn.execute("INSERT INTO temp.history_actor VALUES (?, ?)", [person, f"{shift_days:+d} days"])
     present = {
         name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }
@@ -203,3 +205,20 @@ def changes_between(
 def _stamp(moment: datetime) -> str:
     # A naive time is the machine's local time, as everywhere else in the workspace.
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def people_changes(conn: sqlite3.Connection, start: datetime, end: datetime) -> list[PersonChanges]:
+    """Who changed how many records of each kind in [start, end), busiest first."""
+    found: dict[str | None, PersonChanges] = {}
+    rows = conn.execute(
+        "SELECT person, entity, count(*), max(at) FROM history WHERE at >= ? AND at < ? "
+        "GROUP BY person, entity",
+        [_stamp(start), _stamp(end)],
+    )
+    for person, entity, count, latest in rows:
+        when = datetime.strptime(latest, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        item = found.setdefault(person, PersonChanges(person, {}, when))
+        item.counts[entity] = count
+        if when > item.latest:
+            found[person] = PersonChanges(person, item.counts, when)
+    return sorted(found.values(), key=lambda item: (-sum(item.counts.values()), item.person or ""))

@@ -23,6 +23,7 @@ from opstui.data.row_problems import ProblemLog, read_bad_row, row_name
 from opstui.data.workspace import (
     close_readonly,
     create_workspace,
+    open_reader,
     open_workspace,
     open_workspace_readonly,
 )
@@ -37,7 +38,7 @@ from opstui.domain.enums import (
     RequestStatus,
     SubmissionPart,
 )
-from opstui.domain.history import Change, StaleEditError, moment_words, person_words
+from opstui.domain.history import Change, PersonChanges, StaleEditError, moment_words, person_words
 from opstui.domain.models import (
     ActionItem,
     Bug,
@@ -62,6 +63,7 @@ from opstui.domain.models import (
     Submission,
 )
 from opstui.domain.text import clean_json_escapes, clean_line, clean_stored
+from opstui.domain.weeks import week_monday
 from opstui.domain.wording import field_label
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -152,6 +154,7 @@ class Repository:
         self.person: str | None = None
         """Who this session's writes are recorded as (`record_history`)."""
         self.recording = False
+        self.history_shift_days = 0
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Repository:
@@ -171,6 +174,15 @@ class Repository:
         """Create a new, empty workspace."""
         return cls(create_workspace(path, make_dirs=make_dirs), Path(path))
 
+    def reader(self) -> Repository:
+        """A read-only repository on a connection of its own, over the same file (see
+        `open_reader`); rows that break the model go to this repository's log."""
+        if self.path is None:
+            raise ValueError("a workspace without a file has no second connection")
+        reader = Repository(open_reader(self.path), self.path)
+        reader.problems = self.problems
+        return reader
+
     def close(self) -> None:
         if self._readonly_sidecars is not None:
             close_readonly(self.db, self._readonly_sidecars)
@@ -179,16 +191,24 @@ class Repository:
 
     # -- who changed what ----------------------------------------------------------------
 
-    def record_history(self, person: str | None) -> None:
+    def record_history(self, person: str | None, *, shift_days: int | None = None) -> None:
         """Record every write of this repository from now on as `person`'s, each in the
-        transaction of its write (see `data/history.py`). Calling it again changes who."""
-        history.record_history(self.db.conn, person)
+        transaction of its write (see `data/history.py`), stamped `shift_days` from the
+        clock's day (default: as before). Calling it again changes who."""
+        if shift_days is not None:
+            self.history_shift_days = shift_days
+        history.record_history(self.db.conn, person, self.history_shift_days)
         self.person = person
         self.recording = True
 
     def history_of(self, model: type[Model], key: int | str, *, limit: int = 50) -> list[Change]:
         """The latest recorded writes of one record, newest first."""
         return history.changes_of(self.db.conn, self._table_of(model), key, limit=limit)
+
+    def people_changes(self, week: str) -> list[PersonChanges]:
+        """Who changed what during the ISO `week` (on this machine's clock), busiest first."""
+        monday = datetime.combine(week_monday(week), datetime.min.time())
+        return history.people_changes(self.db.conn, monday, monday + timedelta(days=7))
 
     def changes_between(self, start: datetime, end: datetime) -> list[Change]:
         """Every recorded write in [start, end), oldest first."""
@@ -695,21 +715,6 @@ class Repository:
     def snapshot_weeks(self) -> list[str]:
         return [row["week"] for row in self._rows("SELECT week FROM snapshots ORDER BY week")]
 
-    def save_snapshot(
-        self, week: str, version: int, frozen_at: datetime, data: dict[str, Any]
-    ) -> None:
-        """Store a week's snapshot, replacing a previous one for the same week."""
-        with self.db.atomic():
-            self.db.table("snapshots").upsert(
-                {
-                    "week": week,
-                    "version": version,
-                    "frozen_at": frozen_at.isoformat(),
-                    "data": json.dumps(data, sort_keys=True, ensure_ascii=False),
-                },
-                pk="week",
-            )
-
     # -- the week's checklist ---------------------------------------------------------------
 
     def set_submission(
@@ -802,12 +807,6 @@ class Repository:
         }
         return [found[bug_id] for bug_id in ids if bug_id in found]
 
-    def save_bugs(self, bugs: Sequence[Bug]) -> None:
-        """Store several edited bugs as one change: all of them or none."""
-        with self.db.atomic():
-            for bug in bugs:
-                self._update(bug)
-
     # -- edits that never overwrite someone else's ------------------------------------------
 
     def save_changes(self, original: ModelT, edited: ModelT) -> ModelT:
@@ -895,20 +894,6 @@ class Repository:
             return self._insert(saved.model_copy(update={"id": None}))
 
     # -- overview -------------------------------------------------------------------------
-
-    def summary(self) -> dict[str, int]:
-        """How many of each main entity the workspace holds."""
-        return {
-            "companies": self.count(Company),
-            "projects": self.count(Project),
-            "bugs": self.count(Bug),
-            "open bugs": self.open_bug_count(),
-            "customers": self.count(Customer),
-            "feature requests": self.count(FeatureRequest),
-            "action items": self.count(ActionItem),
-            "decisions": self.count(Decision),
-            "snapshots": len(self.snapshot_weeks()),
-        }
 
     # -- customers and feedback -----------------------------------------------------------
 

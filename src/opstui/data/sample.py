@@ -753,8 +753,12 @@ class _Generator:
                     ),
                 }
             )
-            self.repo.save_snapshot(
-                week, data.version, _dt(week_monday(week), 10, 30), data.model_dump(mode="json")
+            self.repo.freeze_snapshot(
+                week,
+                data.version,
+                _dt(week_monday(week), 10, 30),
+                data.model_dump(mode="json"),
+                replace=True,
             )
 
 

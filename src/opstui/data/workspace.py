@@ -383,6 +383,18 @@ def open_workspace_readonly(
     return db, created
 
 
+def open_reader(path: str | os.PathLike[str]) -> Database:
+    """Another, read-only connection to a workspace this process already has open (and so
+    checked and upgraded): for work in a background thread, which never shares the
+    connection of another thread."""
+    path = Path(path)
+    try:
+        conn = _read_connection(path)
+    except sqlite3.Error as error:
+        raise explain_failure(path, error) from None
+    return Database(conn, execute_plugins=False, recursive_triggers=False)
+
+
 def _read_connection(path: Path) -> sqlite3.Connection:
     """A read-only connection that has read the schema (which is when a WAL file is opened).
 

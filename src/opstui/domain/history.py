@@ -83,3 +83,40 @@ def fields_words(change: Change) -> str:
 def change_line(change: Change) -> str:
     """One line of a record's history."""
     return f"{moment_words(change.at)} · {person_words(change)} · {fields_words(change)}"
+
+
+_ENTITY_WORDS = {
+    "bugs": ("bug", "bugs"),
+    "projects": ("project", "projects"),
+    "customers": ("customer", "customers"),
+    "action_items": ("action item", "action items"),
+    "decisions": ("decision", "decisions"),
+    "risks": ("risk", "risks"),
+    "submissions": ("pre-read tick", "pre-read ticks"),
+    "playbook_checks": ("playbook step", "playbook steps"),
+    "nps_responses": ("NPS response", "NPS responses"),
+    "feedback": ("feedback entry", "feedback entries"),
+    "people": ("person", "people"),
+    "companies": ("company", "companies"),
+    "products": ("product", "products"),
+    "snapshots": ("snapshot", "snapshots"),
+}
+
+
+@dataclass(frozen=True)
+class PersonChanges:
+    """How many records one person changed in a stretch of time, by table."""
+
+    person: str | None
+    counts: dict[str, int]
+    latest: datetime
+
+
+def person_changes_words(item: PersonChanges) -> str:
+    """ "Priya Nair: 8 bugs, 3 projects (latest Dec 1 14:03)"."""
+    parts = []
+    for entity, count in sorted(item.counts.items(), key=lambda pair: (-pair[1], pair[0])):
+        one, many = _ENTITY_WORDS.get(entity, (entity.replace("_", " "),) * 2)
+        parts.append(f"{count} {one if count == 1 else many}")
+    who = clean_line(item.person or "") or "someone"
+    return f"{who}: {', '.join(parts)} (latest {moment_words(item.latest)})"

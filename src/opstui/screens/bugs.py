@@ -225,7 +225,8 @@ class BugsScreen(OpsScreen):
     @work(thread=True, exclusive=True, group="bugs-matrix", exit_on_error=False)
     def load_matrix(self) -> None:
         session = self.session
-        matrix = week_bug_matrix(session.repo, session.today, session.config.targets, session.week)
+        with session.reading() as repo:
+            matrix = week_bug_matrix(repo, session.today, session.config.targets, session.week)
         self.app.call_from_thread(self._show_matrix, matrix)
 
     def _show_matrix(self, matrix: BugMatrix) -> None:

@@ -254,28 +254,28 @@ class CustomersScreen(FilterableScreen):
     def load(self, keep: str | None = None) -> None:
         """Read customers, their health and the ranked requests off the main thread."""
         session = self.session
-        repo = session.repo
-        # Live figures leave retired customers out; the table lists them on request.
-        scores = repo.nps_scores()
-        every_score = [score for own in scores.values() for score in own]
-        rows = customer_health(repo, session.config.health, session.today, retired=True)
-        companies = repo.companies()
-        data = CustomersData(
-            rows=[row for row in rows if row.customer.retired_on is None],
-            companies={c.id: c.name for c in companies if c.id is not None},
-            people={p.id: p.name for p in repo.people() if p.id is not None},
-            ranked=ranked_requests(repo),
-            overall_nps=nps(every_score),
-            responses=len(every_score),
-            model=session.config.health,
-            retired=[row for row in rows if row.customer.retired_on is not None],
-            serving_companies=sum(1 for c in companies if c.retired_on is None),
-        )
-        previous = previous_snapshot(repo, session.week)
-        if previous is not None:
-            data.previous_week = previous.week
-            data.previous_nps = previous.nps
-            data.previous_health = {c.name: c.health for c in previous.customers}
+        with session.reading() as repo:
+            # Live figures leave retired customers out; the table lists them on request.
+            scores = repo.nps_scores()
+            every_score = [score for own in scores.values() for score in own]
+            rows = customer_health(repo, session.config.health, session.today, retired=True)
+            companies = repo.companies()
+            data = CustomersData(
+                rows=[row for row in rows if row.customer.retired_on is None],
+                companies={c.id: c.name for c in companies if c.id is not None},
+                people={p.id: p.name for p in repo.people() if p.id is not None},
+                ranked=ranked_requests(repo),
+                overall_nps=nps(every_score),
+                responses=len(every_score),
+                model=session.config.health,
+                retired=[row for row in rows if row.customer.retired_on is not None],
+                serving_companies=sum(1 for c in companies if c.retired_on is None),
+            )
+            previous = previous_snapshot(repo, session.week)
+            if previous is not None:
+                data.previous_week = previous.week
+                data.previous_nps = previous.nps
+                data.previous_health = {c.name: c.health for c in previous.customers}
         self.app.call_from_thread(self._loaded, data, keep)
 
     def _loaded(self, data: CustomersData, keep: str | None) -> None:

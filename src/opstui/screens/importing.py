@@ -52,6 +52,7 @@ class ImportFlow:
         self.done = done
         self.workspace = screen.session.repo.path
         self.person = screen.session.repo.person
+        self.day_shift = screen.session.day_shift
         self.options = ImportOptions(
             rules=screen.session.config.imports, today=screen.session.today
         )
@@ -183,7 +184,7 @@ class ImportFlow:
             return
         try:
             if self.person is not None:
-                repo.record_history(self.person)
+                repo.record_history(self.person, shift_days=self.day_shift)
             report = import_file(repo, path, self.options)
         except BadRowsError as error:
             count = error.report.problem_count

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -20,7 +22,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 from opstui.data.figures import current_escalations, risk_register, week_bug_matrix
+from opstui.domain.bugs import BugMatrix
 from opstui.domain.enums import OPEN_BUG_STATUSES, DecisionCategory, Phase, Priority
+from opstui.domain.escalations import Escalation
 from opstui.domain.models import Bug, Project
 from opstui.domain.portfolio import portfolio_summary, sort_projects_by_phase
 from opstui.domain.review import (
@@ -51,6 +55,17 @@ SYNERGY_CATEGORIES = {
 def long_date(day: date | None) -> str:
     """A date as the seed writes it: "12 July"."""
     return "" if day is None else f"{day.day} {day:%B}"
+
+
+@dataclass(frozen=True)
+class QualityData:
+    """What the quality section shows: one read of the workspace."""
+
+    matrix: BugMatrix
+    urgent: list[Bug]
+    """Open P0 and P1 bugs."""
+    customers: list[Escalation]
+    """Customer escalations."""
 
 
 class MeetingScreen(Screen[None]):
@@ -97,6 +112,8 @@ class MeetingScreen(Screen[None]):
         self.spent: dict[str, float] = {}
         """Seconds already spent in each section (sections can be revisited)."""
         self.private = False
+        self.quality: QualityData | None = None
+        """The quality section's figures, read in the background when the meeting opens."""
 
     @property
     def ops(self) -> OpsApp:
@@ -115,6 +132,7 @@ class MeetingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.notes = self.ops.session.repo.meeting_notes(self.week)
+        self.load_quality()
         self.show_section()
         self.set_interval(1, self.tick)
         self.set_focus(self.query_one("#meeting-body"))
@@ -328,19 +346,36 @@ class MeetingScreen(Screen[None]):
             ("Support impact", text(project.support_impact)),
         ]
 
-    def _quality(self) -> Content:
+    @work(thread=True, exclusive=True, group="meeting-quality", exit_on_error=False)
+    def load_quality(self) -> None:
+        """The bug matrix, the open P0/P1 bugs and the customer escalations, on a
+        connection of the worker's own (the matrix reads every bug)."""
         session = self.ops.session
-        repo = session.repo
-        matrix = week_bug_matrix(repo, session.today, session.config.targets, self.week)
+        with session.reading() as repo:
+            matrix = week_bug_matrix(repo, session.today, session.config.targets, self.week)
+            urgent = [
+                bug
+                for bug in repo.escalation_bugs()
+                if bug.priority in (Priority.P0, Priority.P1) and bug.status in OPEN_BUG_STATUSES
+            ]
+            escalations = current_escalations(repo, session.today)
+        customers = [item for item in escalations if item.kind == "customer"]
+        self.app.call_from_thread(self._quality_loaded, QualityData(matrix, urgent, customers))
+
+    def _quality_loaded(self, data: QualityData) -> None:
+        self.quality = data
+        if self.section.key == "quality":
+            self.query_one("#meeting-content", Static).update(self.section_content())
+
+    def _quality(self) -> Content:
+        data = self.quality
+        if data is None:
+            return Content.styled("Reading the bug matrix…", "dim")
+        urgent, customers = data.urgent, data.customers
         lines = [
             Content.styled("Bug status by company", "bold"),
-            matrix_content(matrix),
+            matrix_content(data.matrix),
             Content(""),
-        ]
-        urgent = [
-            bug
-            for bug in repo.escalation_bugs()
-            if bug.priority in (Priority.P0, Priority.P1) and bug.status in OPEN_BUG_STATUSES
         ]
         for priority in (Priority.P0, Priority.P1):
             bugs = [bug for bug in urgent if bug.priority is priority]
@@ -355,7 +390,6 @@ class MeetingScreen(Screen[None]):
             for bug in bugs:
                 lines.extend(self._analysis(bug))
             lines.append(Content(""))
-        customers = [e for e in current_escalations(repo, session.today) if e.kind == "customer"]
         lines.append(Content.styled(f"Customer escalations ({len(customers)})", "bold $accent"))
         if not customers:
             lines.append(Content.styled("  none", "dim"))

@@ -222,17 +222,17 @@ class PortfolioScreen(FilterableScreen):
     @work(thread=True, exclusive=True, group="portfolio-load", exit_on_error=False)
     def load(self, keep: str | None = None) -> None:
         """Read the portfolio off the main thread, then show it."""
-        repo = self.session.repo
-        companies = repo.companies()
-        people = repo.people()
-        data = PortfolioData(
-            projects=repo.projects(),
-            history=repo.phase_history(),
-            companies={c.id: c.name for c in companies if c.id is not None},
-            people={p.id: p.name for p in people if p.id is not None},
-            active_companies=len(choosable(companies)),
-            previous_on_track=_previous_on_track(repo, self.session.week),
-        )
+        with self.session.reading() as repo:
+            companies = repo.companies()
+            people = repo.people()
+            data = PortfolioData(
+                projects=repo.projects(),
+                history=repo.phase_history(),
+                companies={c.id: c.name for c in companies if c.id is not None},
+                people={p.id: p.name for p in people if p.id is not None},
+                active_companies=len(choosable(companies)),
+                previous_on_track=_previous_on_track(repo, self.session.week),
+            )
         self.app.call_from_thread(self._loaded, data, keep)
 
     def _loaded(self, data: PortfolioData, keep: str | None) -> None:

@@ -152,8 +152,8 @@ class SetupScreen(FilterableScreen):
 
     @work(thread=True, exclusive=True, group="setup-load", exit_on_error=False)
     def load(self, keep: str | None = None) -> None:
-        repo = self.session.repo
-        data = SetupData(repo.companies(), repo.products(), repo.people())
+        with self.session.reading() as repo:
+            data = SetupData(repo.companies(), repo.products(), repo.people())
         self.app.call_from_thread(self._loaded, data, keep)
 
     def _loaded(self, data: SetupData, keep: str | None) -> None:
@@ -371,7 +371,8 @@ class SetupScreen(FilterableScreen):
     @work(thread=True, exclusive=True, group="setup-dependents", exit_on_error=False)
     def _ask_delete(self, record: Record, record_id: int) -> None:
         # Counting links reads every table that points at the record: off the UI thread.
-        dependents = self.session.repo.dependents(type(record), record_id)
+        with self.session.reading() as repo:
+            dependents = repo.dependents(type(record), record_id)
         self.app.call_from_thread(self._show_retire_dialog, record, record_id, dependents)
 
     def _show_retire_dialog(

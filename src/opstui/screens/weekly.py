@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from opstui.data.figures import current_escalations, risk_register
+from opstui.data.repository import Repository
 from opstui.data.review import (
     freeze_week,
     review_snapshots,
@@ -71,6 +72,7 @@ from opstui.widgets.weekly_rows import (
     escalation_rows,
     kpi_content,
     risk_rows,
+    who_changed_lines,
 )
 
 TABS = ("checklist", "actions", "decisions", "escalations", "kpis", "risks", "changes")
@@ -243,33 +245,33 @@ class WeeklyScreen(OpsScreen):
     @work(thread=True, exclusive=True, group="weekly-load", exit_on_error=False)
     def load(self) -> None:
         session = self.session
-        repo = session.repo
-        week = self.week
-        counts = repo.company_bug_counts(
-            session.today, session.config.targets.resolution_window_days
-        )
-        people = repo.people()
-        companies = repo.companies()
-        frozen_at = repo.snapshot_frozen_at(week)
-        data = WeekData(
-            week=week,
-            people=people,
-            companies=companies,
-            submissions=repo.submissions(week),
-            review=repo.review_week(week),
-            follow_ups=repo.follow_ups(week),
-            actions=week_action_items(repo.action_items(), week),
-            decisions=week_decisions(repo.decisions(), week),
-            escalations=current_escalations(repo, session.today),
-            kpis=repo.kpis(week),
-            computed=week_kpi_figures(repo, week, counts),
-            risks=risk_register(
-                repo,
-                people={p.id: p.name for p in people},
-                companies={c.id: c.name for c in companies if c.id is not None},
-            ),
-            frozen_at=frozen_at,
-        )
+        with session.reading() as repo:
+            week = self.week
+            counts = repo.company_bug_counts(
+                session.today, session.config.targets.resolution_window_days
+            )
+            people = repo.people()
+            companies = repo.companies()
+            frozen_at = repo.snapshot_frozen_at(week)
+            data = WeekData(
+                week=week,
+                people=people,
+                companies=companies,
+                submissions=repo.submissions(week),
+                review=repo.review_week(week),
+                follow_ups=repo.follow_ups(week),
+                actions=week_action_items(repo.action_items(), week),
+                decisions=week_decisions(repo.decisions(), week),
+                escalations=current_escalations(repo, session.today),
+                kpis=repo.kpis(week),
+                computed=week_kpi_figures(repo, week, counts),
+                risks=risk_register(
+                    repo,
+                    people={p.id: p.name for p in people},
+                    companies={c.id: c.name for c in companies if c.id is not None},
+                ),
+                frozen_at=frozen_at,
+            )
         self.app.call_from_thread(self._loaded, data)
 
     def _loaded(self, data: WeekData) -> None:
@@ -761,16 +763,18 @@ class WeeklyScreen(OpsScreen):
 
     # -- the snapshot: freeze, unfreeze, changes, export ---------------------------------------
 
-    def _snapshots(self) -> tuple[SnapshotData, SnapshotData | None]:
+    def _snapshots(self, repo: Repository) -> tuple[SnapshotData, SnapshotData | None]:
         session = self.session
         as_of = snapshot_date(self.week, session.today)
         targets, health = session.config.targets, session.config.health
-        return review_snapshots(session.repo, self.week, as_of, targets, health)
+        return review_snapshots(repo, self.week, as_of, targets, health)
 
     @work(thread=True, exclusive=True, group="weekly-changes", exit_on_error=False)
     def load_changes(self) -> None:
-        snapshot, previous = self._snapshots()
-        lines = changes_lines(snapshot, previous)
+        with self.session.reading() as repo:
+            snapshot, previous = self._snapshots(repo)
+            people = repo.people_changes(self.week)
+        lines = [*changes_lines(snapshot, previous), *who_changed_lines(self.week, people)]
         self.app.call_from_thread(
             self.query_one("#changes-view", Static).update, Content("\n").join(lines)
         )
@@ -838,8 +842,18 @@ class WeeklyScreen(OpsScreen):
         )
 
     def action_export(self) -> None:
-        snapshot, previous = self._snapshots()
+        self.notify(f"Preparing the export of {self.week}…", timeout=2)
+        self._prepare_export()
 
+    @work(thread=True, exclusive=True, group="weekly-export", exit_on_error=False)
+    def _prepare_export(self) -> None:
+        """The week's figures, read on a connection of the worker's own; the preview
+        renders them (and their redacted form) without reading the workspace again."""
+        with self.session.reading() as repo:
+            snapshot, previous = self._snapshots(repo)
+        self.app.call_from_thread(self._show_export, snapshot, previous)
+
+    def _show_export(self, snapshot: SnapshotData, previous: SnapshotData | None) -> None:
         def render(redact: bool) -> str:
             return render_week(snapshot, previous, redact=redact)
 

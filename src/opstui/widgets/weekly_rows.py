@@ -12,6 +12,7 @@ from textual.content import Content
 from opstui.domain.diff import week_diff
 from opstui.domain.enums import ActionPriority, ActionStatus, DecisionKind, RiskStatus
 from opstui.domain.escalations import Escalation
+from opstui.domain.history import PersonChanges, person_changes_words
 from opstui.domain.models import ActionItem, Decision, Kpis
 from opstui.domain.review import (
     AGENDA,
@@ -324,6 +325,15 @@ def risk_rows(risks: Sequence[RiskFigure]) -> list[Row]:
             for risk in group
         )
     return rows
+
+
+def who_changed_lines(week: str, people: Sequence[PersonChanges]) -> list[Content]:
+    """Who changed what in the workspace during the week (from its history)."""
+    lines = [Content(""), Content.styled(f"Who changed what in {week}", "bold")]
+    if not people:
+        lines.append(Content.styled("  No recorded changes this week.", "dim"))
+    lines.extend(Content(f"  {person_changes_words(item)}") for item in people)
+    return lines
 
 
 def changes_lines(snapshot: SnapshotData, previous: SnapshotData | None) -> list[Content]:
