@@ -7,6 +7,7 @@ interpreter, every import, the first query and the first frame.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -104,7 +105,9 @@ class TerminalSession:
         trace: TracebackType | None,
     ) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
+            # The whole session: a one-file binary runs the app in a child of its launcher.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
         if self.process is not None:
             self.process.wait()
         if self._master >= 0:
@@ -161,6 +164,19 @@ class TerminalSession:
                 last_change, last_cpu = now, cpu
             elif now - last_change >= quiet:
                 return
+
+    def wait_exit(self, timeout: float = 30.0) -> int:
+        """Keep reading what the program writes (so it never blocks on a full terminal)
+        until it ends; its exit code."""
+        assert self.process is not None
+        deadline = time.perf_counter() + timeout
+        while self.process.poll() is None:
+            if time.perf_counter() > deadline:
+                tail = self.text[-400:].strip()
+                raise TerminalError(f"{' '.join(self.argv)} did not end; last: {tail!r}")
+            if not self._read(0.05):
+                time.sleep(0.01)
+        return self.process.returncode
 
     def press(self, keys: str) -> None:
         """Type `keys` into the terminal."""

@@ -16,6 +16,10 @@ def default_workspace() -> Path:
 
 
 def checked_in_demo() -> Path | None:
-    """The demo workspace checked in at the root of a source checkout, when running from one."""
-    candidate = Path(__file__).resolve().parents[2] / DEMO_FILE_NAME
-    return candidate if candidate.is_file() else None
+    """The demo workspace: bundled beside the package in the single binary, or checked in at
+    the root of a source checkout when running from one."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / DEMO_FILE_NAME, package.parents[1] / DEMO_FILE_NAME):
+        if candidate.is_file():
+            return candidate
+    return None

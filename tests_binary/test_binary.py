@@ -1,0 +1,219 @@
+"""The single binary, run as a colleague would run it: copied alone into a fresh folder.
+
+Every run has only `PATH=/usr/bin:/bin`, a private HOME and TMPDIR, and no network (its own
+network namespace): nothing of the build's Python, virtual environment or checkout can help
+it. What it prints must be what the virtual-environment install prints, byte for byte.
+
+Not part of the default `pytest` run (it needs `bash packaging/build-binary.sh` first);
+`.ci/run` runs it after the build: `pytest tests_binary`. OPSTUI_BINARY names another build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+import textual.widgets
+from bench.terminal import TerminalSession, terminal_env
+
+from opstui import __version__
+from opstui.data.sample import DEMO_TODAY, DEMO_WEEK
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "sample.db"
+BUILT = Path(os.environ.get("OPSTUI_BINARY", ROOT / "dist" / "opstui"))
+WEEK = ["--week", DEMO_WEEK, "--as-of", DEMO_TODAY.isoformat()]
+WIDGETS = Path(textual.widgets.__file__).parent
+ESC, CTRL_P = "\x1b", "\x10"
+# Every screen by its number key, then the keys help and the command palette. Each step's
+# text appears only once the step has worked, so a widget the build left out shows here.
+WALK = [
+    ("3", "Renewal"),
+    ("4", "Checklist"),
+    ("5", "3 companies"),
+    ("2", "Triage inbox"),
+    ("?", "Keys — Bugs"),
+    (ESC, None),
+    (CTRL_P, "Search for commands"),
+    (ESC, None),
+]
+
+
+@pytest.fixture(scope="module")
+def binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built executable, copied alone into an empty folder."""
+    if not BUILT.is_file():
+        pytest.fail(f"{BUILT} is missing: run `bash packaging/build-binary.sh` first")
+    copy = tmp_path_factory.mktemp("elsewhere") / "opstui"
+    shutil.copy2(BUILT, copy)
+    return copy
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Iterator[Path]:
+    """A private HOME with its own TMPDIR; it must be left as empty as it was found."""
+    (tmp_path / "tmp").mkdir()
+    yield tmp_path
+    assert list((tmp_path / "tmp").iterdir()) == [], "the binary left files in TMPDIR"
+
+
+def bare_env(home: Path) -> dict[str, str]:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "TMPDIR": str(home / "tmp"),
+        "TERM": "xterm-256color",
+    }
+
+
+def offline(argv: Sequence[str]) -> list[str]:
+    """`argv` in a network namespace of its own: no interface but a loopback that is down."""
+    return ["unshare", "--net", "--map-root-user", *argv]
+
+
+def run_binary(binary: Path, home: Path, *arguments: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        offline([str(binary), *arguments]),
+        env=bare_env(home),
+        cwd=home,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def run_venv(home: Path, *arguments: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "opstui", *arguments],
+        env=bare_env(home),
+        cwd=home,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_it_runs_offline_with_no_python_around(binary: Path, home: Path) -> None:
+    probe = subprocess.run(offline(["cat", "/proc/net/dev"]), capture_output=True, check=True)
+    interfaces = {line.split(":")[0].strip() for line in probe.stdout.decode().splitlines()[2:]}
+    assert interfaces == {"lo"}, "the binary's runs must have no network"
+
+    shown = run_binary(binary, home, "--version")
+
+    assert (shown.returncode, shown.stdout, shown.stderr) == (
+        0,
+        f"opstui {__version__}\n".encode(),
+        b"",
+    )
+
+
+def test_help_and_errors_read_as_the_venv_s(binary: Path, home: Path) -> None:
+    for arguments in (["--help"], ["export", "--help"], ["export", "missing.db"], ["--bogus"]):
+        built = run_binary(binary, home, *arguments)
+        venv = run_venv(home, *arguments)
+        assert (built.returncode, built.stdout, built.stderr) == (
+            venv.returncode,
+            venv.stdout,
+            venv.stderr,
+        ), arguments
+
+
+def test_sample_writes_the_demo_workspace_the_venv_writes(binary: Path, home: Path) -> None:
+    built = run_binary(binary, home, "sample", "--out", "built.db")
+    assert built.returncode == 0, built.stderr
+    assert run_venv(home, "sample", "--out", "venv.db").returncode == 0
+
+    built_export = run_binary(binary, home, "export", "built.db", *WEEK)
+    venv_export = run_venv(home, "export", "venv.db", *WEEK)
+
+    assert built_export.returncode == 0, built_export.stderr
+    assert built_export.stdout == venv_export.stdout
+    assert b"# Weekly product operations review" in built_export.stdout
+
+
+@pytest.mark.parametrize("redact", [[], ["--redact"]], ids=["plain", "redacted"])
+def test_the_demo_s_export_equals_the_venv_s_byte_for_byte(
+    binary: Path, home: Path, redact: list[str]
+) -> None:
+    shutil.copyfile(DEMO, home / "demo.db")
+
+    built = run_binary(binary, home, "export", "demo.db", *WEEK, *redact)
+    venv = run_venv(home, "export", "demo.db", *WEEK, *redact)
+
+    assert built.returncode == 0, built.stderr
+    assert built.stdout == venv.stdout
+    assert len(built.stdout) > 2_000
+    written = run_binary(binary, home, "export", "demo.db", *WEEK, *redact, "-o", "week.md")
+    assert written.returncode == 0, written.stderr
+    assert (home / "week.md").read_bytes() == venv.stdout
+
+
+TEST_TOOLS = {"pytest", "_pytest", "hypothesis", "mypy", "ruff", "importlinter", "grimp"}
+
+
+def test_the_file_carries_the_demo_styles_and_lazy_widgets_but_no_test_tools() -> None:
+    """What PyInstaller's import analysis cannot see is in the archive (packaging/opstui.spec);
+    what only the tests use, though installed in the environment built from, is not."""
+    from PyInstaller.archive.readers import CArchiveReader  # installed by the build
+
+    archive = CArchiveReader(str(BUILT))
+    modules = set(archive.open_embedded_archive("PYZ.pyz").toc)
+
+    assert archive.extract("opstui/sample.db") == DEMO.read_bytes()
+    styles = sorted((ROOT / "src" / "opstui" / "styles").glob("*.tcss"))
+    assert styles
+    for style in styles:
+        assert archive.extract(f"opstui/styles/{style.name}") == style.read_bytes()
+    widgets = {f"textual.widgets.{path.stem}" for path in WIDGETS.glob("_*.py")} - {
+        "textual.widgets.__init__"
+    }
+    assert widgets - modules == set()
+    assert {name for name in modules if name.startswith("rich._unicode_data.unicode")}
+    assert {name for name in modules if name.split(".")[0] in TEST_TOOLS} == set()
+
+
+def mapped_files(pid: int) -> set[str]:
+    """Every file mapped into `pid` and its descendants: the libraries they run on."""
+    paths: set[str] = set()
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            maps = Path(f"/proc/{current}/maps").read_text(encoding="utf-8")
+            children = Path(f"/proc/{current}/task/{current}/children").read_text()
+        except OSError:
+            continue
+        paths.update(line.split(None, 5)[5] for line in maps.splitlines() if "/" in line)
+        pending += [int(child) for child in children.split()]
+    return paths
+
+
+def test_the_demo_opens_in_a_terminal_and_every_screen_shows(binary: Path, home: Path) -> None:
+    env = terminal_env(bare_env(home), home / ".config" / "opstui" / "config.toml", None)
+    with TerminalSession(offline([str(binary), "demo"]), env, home) as terminal:
+        terminal.wait_for(["Demo portfolio", f"Week {DEMO_WEEK}", "On track"])
+        # `opstui demo` opened a scratch copy of the demo workspace, in TMPDIR.
+        [scratch] = (home / "tmp").glob("opstui-demo-*/sample.db")
+        assert scratch.read_bytes()[:4096] == DEMO.read_bytes()[:4096]
+        assert scratch.stat().st_size == DEMO.stat().st_size
+        # Python and its libraries come from inside the binary, not from this machine.
+        outside = [
+            path
+            for path in mapped_files(terminal.pid)
+            if path.startswith((sys.prefix, sys.base_prefix, str(ROOT), "/usr/lib/python3"))
+        ]
+        assert outside == []
+        for key, shows in WALK:
+            terminal.press(key)
+            if shows is not None:
+                terminal.wait_for([shows])
+            else:  # a lone ESC is read as the escape key only after 100 ms (ESCDELAY)
+                time.sleep(0.3)
+        terminal.press("q")
+        assert terminal.wait_exit() == 0
