@@ -6,8 +6,11 @@ test run); only that each figure is measured and the table has its rows.
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
+import pytest
 from bench.report import BASELINES, FIGURES, machine, markdown
 from bench.run import Plan, run_benchmark
 from bench.workspaces import WorkspaceSize
@@ -45,3 +48,42 @@ def test_the_harness_measures_a_tiny_workspace_and_prints_every_row(tmp_path: Pa
     assert "reimport" not in results.unavailable
     assert results.count("import", 200) == results.count("reimport", 200) == 1
     assert results.median("import_rss", 200) is not None
+
+
+def test_the_binary_comparison_times_every_program_and_holds_the_first_to_the_targets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import binary
+
+    # A stand-in for dist/opstui: the same program started through a launcher file.
+    launcher = tmp_path / "opstui"
+    launcher.write_text(f'#!/bin/sh\nexec {sys.executable} -m opstui "$@"\n', encoding="utf-8")
+    launcher.chmod(0o755)
+    samples = tmp_path / "samples.json"
+
+    status = binary.main(
+        [
+            "--repeats",
+            "1",
+            "--no-warmup",
+            "--binary",
+            f"launcher={launcher}",
+            "--json",
+            str(samples),
+        ]
+    )
+
+    table = capsys.readouterr().out
+    assert status == 0
+    rows = {line.split(" | ")[0]: line for line in table.splitlines() if line.startswith("| ")}
+    assert " ms | " in rows["| venv (`pip install -e .`)"]
+    assert " MB | " in rows["| launcher"]
+    assert "| Size ≤ 60 MB | 0.0 MB | pass |" in table
+    assert "H (the smallest Textual app" in table
+    recorded = json.loads(samples.read_text(encoding="utf-8"))
+    assert len(recorded["H"]) == 1
+    assert {figure: len(runs) for figure, runs in recorded["launcher"].items()} == {
+        "version": 1,
+        "export": 1,
+        "tui": 1,
+    }
