@@ -249,3 +249,20 @@ async def test_the_changes_tab_says_who_changed_what_this_week_on_the_apps_own_d
     assert "Ana Ruiz: 1 project (latest Jul" in shown
     (change,) = demo_repo.history_of(Project, project.id or 0)
     assert change.at.date().isoformat().startswith("2026-07")
+
+
+def test_two_people_typing_one_weeks_kpis_keep_each_others_figures(demo_path: Path) -> None:
+    mine, theirs = Repository.open(demo_path), Repository.open(demo_path)
+    theirs.record_history("Priya Nair")
+    stale, fresh = mine.kpis("2026-W28"), theirs.kpis("2026-W28")
+    assert stale is not None and fresh is not None
+    theirs.save_changes(fresh, fresh.model_copy(update={"uptime_pct": 99.5}))
+
+    mine.save_changes(stale, stale.model_copy(update={"p95_ms": 410}))  # another figure: kept
+    with pytest.raises(StaleEditError, match="Priya Nair"):
+        mine.save_changes(stale, stale.model_copy(update={"uptime_pct": 97.0}))
+
+    stored = mine.kpis("2026-W28")
+    assert stored is not None and (stored.uptime_pct, stored.p95_ms) == (99.5, 410)
+    mine.close()
+    theirs.close()

@@ -834,13 +834,20 @@ class Repository:
 
     def _save_changes(self, original: ModelT, edited: ModelT) -> ModelT:
         kind = type(edited)
-        entity_id = getattr(edited, "id", None)
-        if entity_id is None or kind not in TABLES:
+        if kind in KEYED_TABLES:  # a week's KPIs, a submission: found by its key columns
+            table, keys = KEYED_TABLES[kind]
+        elif kind in TABLES and getattr(edited, "id", None) is not None:
+            table, keys = TABLES[kind], ("id",)
+        else:
             raise NotFoundError(f"{kind.__name__} has no id; add it first")
-        table = TABLES[kind]
-        found = self._models(kind, f"SELECT * FROM [{table}] WHERE id = ?", [entity_id])
+        key = {name: getattr(edited, name) for name in keys}
+        key_values = edited.model_dump(mode="json", include=set(keys))
+        where = " AND ".join(f"[{name}] = :_key_{name}" for name in keys)
+        parameters = {f"_key_{name}": value for name, value in key_values.items()}
+        found = self._models(kind, f"SELECT * FROM [{table}] WHERE {where}", parameters)
         if not found:
-            raise NotFoundError(f"{kind.__name__} {entity_id} no longer exists")
+            raise NotFoundError(f"{kind.__name__} {row_name(key, keys)} no longer exists")
+        entity_id = "/".join(str(value) for value in key_values.values())
         stored = found[0].model_dump(mode="json")
         # A field the stored row could not give (`row_problems`) is written from the edit
         # whatever it holds, which repairs the row; a value that breaks the model is nobody's
@@ -850,7 +857,7 @@ class Repository:
         changed = {
             name: value
             for name, value in _record(edited).items()
-            if name != "id" and (seen.get(name) != value or name in unreadable)
+            if name not in keys and (seen.get(name) != value or name in unreadable)
         }
         clashes = [
             name
@@ -865,8 +872,7 @@ class Repository:
         if changed:
             assignments = ", ".join(f"[{name}] = :{name}" for name in changed)
             self.db.execute(
-                f"UPDATE [{table}] SET {assignments} WHERE id = :_entity_id",
-                {**changed, "_entity_id": entity_id},
+                f"UPDATE [{table}] SET {assignments} WHERE {where}", {**changed, **parameters}
             )
         if unreadable:
             self._repaired(edited)

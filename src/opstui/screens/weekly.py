@@ -691,13 +691,14 @@ class WeeklyScreen(OpsScreen):
         if current is not None:
             fixed.update({name: getattr(current, name) for name in KPIS_COMPUTED})
 
-        def done(result: Kpis | None) -> None:
-            if result is not None:
-                self._save(lambda: repo.upsert(result), f"KPIs of {self.week} saved")
+        def store(original: Kpis | None, result: Kpis) -> None:
+            if original is None:  # the week's first KPIs
+                repo.upsert(result)
+            else:  # only the figures typed, never over a newer edit of them
+                repo.save_changes(original, result)
 
-        self.app.push_screen(
-            ModelForm(f"KPIs of {self.week} (typed)", Kpis, fields, values, fixed), done
-        )
+        form = ModelForm(f"KPIs of {self.week} (typed)", Kpis, fields, values, fixed)
+        self._open_form(form, current, store, f"KPIs of {self.week} saved")
 
     # -- the risk register --------------------------------------------------------------------
 
