@@ -182,3 +182,33 @@ def test_a_scaled_demo_is_also_the_same_every_time(tmp_path: Path) -> None:
     second = generate(tmp_path / "second.db", size)
 
     assert dump(first, tmp_path) == dump(second, tmp_path)
+
+
+def test_a_scaled_workspace_stores_every_bug_valid_and_in_order_of_opening(
+    tmp_path: Path,
+) -> None:
+    path = generate(tmp_path / "scaled.db", SampleSize(bugs=3000, projects=20, customers=30))
+    repo = Repository.open(path)
+    try:
+        bugs = repo.all(Bug)
+        assert len(bugs) == 3000
+        assert not repo.problems.take_unreported(), "a generated row breaks the model"
+        # Ids follow the opening (the P0 whose playbook runs is re-dated afterwards).
+        ordered = [(bug.opened_at, bug.title) for bug in bugs if bug.priority is not Priority.P0]
+        assert ordered == sorted(ordered)
+        # The history's rows are stored as the model stores the same values.
+        history = [bug for bug in bugs if bug.assignee_id is None and bug.product_id is None]
+        assert len(history) > 2000
+        for bug in history[:50]:
+            stored = repo.db.execute("SELECT * FROM bugs WHERE id = ?", [bug.id]).fetchone()
+            columns = [d[0] for d in repo.db.execute("SELECT * FROM bugs LIMIT 0").description]
+            expected = {"id": bug.id, **_stored(bug)}
+            assert dict(zip(columns, stored, strict=True)) == expected
+    finally:
+        repo.close()
+
+
+def _stored(bug: Bug) -> dict[str, object]:
+    record = bug.model_dump(mode="json", exclude={"id"})
+    record["security_flag"] = int(record["security_flag"])
+    return record

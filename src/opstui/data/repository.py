@@ -139,6 +139,11 @@ def _record(model: Model) -> dict[str, Any]:
     return record
 
 
+def record_of(model: Model) -> dict[str, Any]:
+    """The row `model` is stored as, validated again (see `Repository.add_sorted`)."""
+    return _record(model)
+
+
 class Repository:
     """A workspace opened for reading and writing."""
 
@@ -276,6 +281,67 @@ class Repository:
                 batch.append(_record(model))
             if batch:
                 self.db.table(table).insert_all(batch, batch_size=2000)
+
+    def add_sorted(
+        self,
+        model: type[Model],
+        records: Iterable[dict[str, Any]],
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        order_by: Sequence[str],
+        batch_size: int = 5000,
+    ) -> None:
+        """Store many new entities of one kind, their ids given in `order_by` order (ties in
+        the order given, `records` first), in one transaction (the generator).
+
+        `records` are rows of validated models (`record_of`); `rows` are values of `columns`
+        that the caller made valid by construction, every other column taking the model's
+        default. Both are streamed through a temporary table that SQLite sorts, so no more
+        than one batch is ever in memory, whatever the number of rows.
+        """
+        fields = [name for name in model.model_fields if name != "id"]
+        unknown = set(columns).difference(fields) | set(order_by).difference(fields)
+        if unknown:
+            raise ValueError(f"{model.__name__} has no field {sorted(unknown)[0]}")
+        defaults = {
+            name: info.get_default(call_default_factory=True)
+            for name, info in model.model_fields.items()
+            if name in fields and name not in columns
+        }
+        table = self._table_of(model)
+        listed = ", ".join(f"[{name}]" for name in fields)
+        slots = ", ".join("?" for _ in fields)
+        position = [columns.index(name) if name in columns else -1 for name in fields]
+        fixed = [defaults.get(name) for name in fields]
+
+        def full(values: Sequence[Any]) -> tuple[Any, ...]:
+            return tuple(
+                values[index] if index >= 0 else fixed[number]
+                for number, index in enumerate(position)
+            )
+
+        conn = self.db.conn
+        with self.db.atomic():
+            conn.execute("DROP TABLE IF EXISTS temp.sorted_rows")
+            conn.execute(f"CREATE TEMP TABLE sorted_rows (seq INTEGER PRIMARY KEY, {listed})")
+            insert = f"INSERT INTO temp.sorted_rows ({listed}) VALUES ({slots})"
+            conn.executemany(
+                insert, (tuple(record.get(name) for name in fields) for record in records)
+            )
+            batch: list[tuple[Any, ...]] = []
+            for values in rows:
+                batch.append(full(values))
+                if len(batch) >= batch_size:
+                    conn.executemany(insert, batch)
+                    batch.clear()
+            conn.executemany(insert, batch)
+            order = ", ".join(f"[{name}]" for name in order_by)
+            conn.execute(
+                f"INSERT INTO [{table}] ({listed}) "
+                f"SELECT {listed} FROM temp.sorted_rows ORDER BY {order}, seq"
+            )
+            conn.execute("DROP TABLE temp.sorted_rows")
 
     def _table_of(self, model: type[Model]) -> str:
         if model in TABLES:

@@ -16,7 +16,7 @@ from pathlib import Path
 from opstui.data import sample_seed as seed
 from opstui.data.config import Config
 from opstui.data.figures import week_snapshot
-from opstui.data.repository import Repository
+from opstui.data.repository import Repository, record_of
 from opstui.data.workspace import building_workspace
 from opstui.domain.enums import (
     SUBMISSION_PARTS,
@@ -69,6 +69,11 @@ DEMO_TODAY = date(2026, 7, 6)
 DEMO_SEED = 20260706
 _GENERATED_AT = "2026-07-06 08:00:00+00:00"
 _RESOLUTION_WINDOW_START = DEMO_TODAY - timedelta(days=89)
+_HISTORY_COLUMNS = ("title", "company_id", "priority", "status", "opened_at", "resolved_at")
+"""The columns a history bug sets; the rest keep the model's defaults."""
+_PRIORITIES = tuple(priority.value for priority in Priority)
+_DONE_STATUSES = (BugStatus.RESOLVED.value, BugStatus.CLOSED.value)
+_OPEN_PRIORITIES = (Priority.P2.value, Priority.P3.value, Priority.P3.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,16 +350,26 @@ class _Generator:
     # -- bugs
 
     def _bugs(self) -> None:
-        seed_bugs = list(self._seed_bugs())
+        """The seed's bugs and the scaled history, stored in order of opening (then title).
+
+        The history is streamed: its rows are made in batches as plain values (each is
+        valid by construction) and sorted by SQLite, so a million bugs never sit in memory.
+        """
+        seed_bugs = list(self._seed_bugs())  # drawn even when unused: the same random stream
         wanted = self.size.bugs
         if wanted is None:
-            bugs = seed_bugs
+            seeds, history = seed_bugs, 0
         elif wanted >= len(seed_bugs):
-            bugs = seed_bugs + [self._history_bug() for _ in range(wanted - len(seed_bugs))]
+            seeds, history = seed_bugs, wanted - len(seed_bugs)
         else:
-            bugs = [self._history_bug() for _ in range(wanted)]
-        bugs.sort(key=lambda bug: (bug.opened_at, bug.title))
-        self.repo.add_many(bugs)
+            seeds, history = [], wanted
+        self.repo.add_sorted(
+            Bug,
+            (record_of(bug) for bug in seeds),
+            _HISTORY_COLUMNS,
+            (self._history_row() for _ in range(history)),
+            order_by=("opened_at", "title"),
+        )
         self._bug_details()
 
     def _title(self) -> str:
@@ -416,28 +431,30 @@ class _Generator:
                 opened_at=_random_moment(rng, DEMO_TODAY - timedelta(days=6), window_end),
             )
 
-    def _history_bug(self) -> Bug:
-        """Filler for scaled workspaces: mostly closed history, some open, some untriaged."""
+    def _history_row(self) -> tuple[object, ...]:
+        """Filler for scaled workspaces: mostly closed history, some open, some untriaged.
+        One row of `_HISTORY_COLUMNS`, as a `Bug` of these values stores it."""
         rng = self.rng
         opened = _random_moment(rng, DEMO_TODAY - timedelta(days=3 * 365), DEMO_TODAY)
         roll = rng.random()
         company = rng.choice(seed.COMPANIES)
         if roll < 0.75:
             resolved = min(opened + timedelta(hours=rng.randrange(2, 24 * 30)), _dt(DEMO_TODAY))
-            return Bug(
-                title=self._title(),
-                company_id=self.companies[company],
-                priority=rng.choice(list(Priority)),
-                status=rng.choice((BugStatus.RESOLVED, BugStatus.CLOSED)),
-                opened_at=opened,
-                resolved_at=max(resolved, opened),
+            return (
+                self._title(),
+                self.companies[company],
+                rng.choice(_PRIORITIES),
+                rng.choice(_DONE_STATUSES),
+                opened.isoformat(),
+                max(resolved, opened).isoformat(),
             )
-        return Bug(
-            title=self._title(),
-            company_id=self.companies[company],
-            priority=None if roll > 0.95 else rng.choice((Priority.P2, Priority.P3, Priority.P3)),
-            status=BugStatus.OPEN,
-            opened_at=opened,
+        return (
+            self._title(),
+            self.companies[company],
+            None if roll > 0.95 else rng.choice(_OPEN_PRIORITIES),
+            BugStatus.OPEN.value,
+            opened.isoformat(),
+            None,
         )
 
     def _bug_details(self) -> None:
