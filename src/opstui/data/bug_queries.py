@@ -84,6 +84,30 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
+TRIGRAM = 3
+"""The shortest word the title index can look up; shorter words scan the titles."""
+
+
+def titles_holding(words: Sequence[str]) -> tuple[str, list[Any]]:
+    """The SQL condition (on `bugs b`) that the title holds every word, and its values."""
+    found = [_title_has(word) for word in words]
+    return " AND ".join(sql for sql, _ in found), [value for _, values in found for value in values]
+
+
+def _title_has(word: str) -> tuple[str, list[Any]]:
+    """The title holds `word`, in any ASCII case (LIKE's meaning). A word of three
+    characters or more is looked up in the trigram index first, which finds a superset (it
+    folds every case and ignores order among repeats); LIKE then keeps exactly its matches."""
+    if len(word) < TRIGRAM:
+        return "b.title LIKE ? ESCAPE '\\'", [_like(word)]
+    phrase = '"' + word.replace('"', '""') + '"'
+    return (
+        "(b.id IN (SELECT rowid FROM bugs_title_search WHERE bugs_title_search MATCH ?)"
+        " AND b.title LIKE ? ESCAPE '\\')",
+        [phrase, _like(word)],
+    )
+
+
 def _where(query: BugQuery, today: date) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
@@ -97,12 +121,13 @@ def _where(query: BugQuery, today: date) -> tuple[str, list[Any]]:
         params.extend(_OPEN)
     for word in query.text.split():
         number = typed_integer(word.removeprefix("#"))
+        has, values = _title_has(word)
         if number is not None:
-            clauses.append("(b.id = ? OR b.title LIKE ? ESCAPE '\\')")
-            params.extend([number, _like(word)])
+            clauses.append(f"(b.id = ? OR {has})")
+            params.extend([number, *values])
         else:
-            clauses.append("b.title LIKE ? ESCAPE '\\'")
-            params.append(_like(word))
+            clauses.append(has)
+            params.extend(values)
     for column, value in (
         ("b.company_id", query.company_id),
         ("b.priority", query.priority.value if query.priority else None),
@@ -138,6 +163,22 @@ def page_bugs(
     where, params = _where(query, today)
     direction = "DESC" if query.reverse else "ASC"
     order = SORT_COLUMNS.get(query.sort, SORT_COLUMNS["opened"])
+    # The page's ids first, in order (an index gives every order but company's and
+    # assignee's, which join only those two small tables); then only the page is read.
+    joins = {
+        "company": "LEFT JOIN companies c ON c.id = b.company_id",
+        "assignee": "LEFT JOIN people p ON p.id = b.assignee_id",
+    }.get(query.sort, "")
+    ids = [
+        row[0]
+        for row in db.execute(
+            f"SELECT b.id FROM bugs b {joins}{where} "
+            f"ORDER BY {order} {direction}, b.id {direction} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+    ]
+    if not ids:
+        return []
     sql = f"""
         SELECT b.id, b.title, b.priority, b.status, coalesce(c.name, '') AS company,
                b.company_id, coalesce(p.name, '') AS assignee, b.opened_at, b.security_flag,
@@ -147,11 +188,10 @@ def page_bugs(
         FROM bugs b
         LEFT JOIN companies c ON c.id = b.company_id
         LEFT JOIN people p ON p.id = b.assignee_id
-        {where}
-        ORDER BY {order} {direction}, b.id {direction}
-        LIMIT ? OFFSET ?
+        WHERE b.id IN ({", ".join("?" for _ in ids)})
     """
-    rows = db.execute(sql, [*params, limit, offset]).fetchall()
+    by_id = {row[0]: row for row in db.execute(sql, ids).fetchall()}
+    rows = [by_id[bug_id] for bug_id in ids if bug_id in by_id]
     found = []
     for row in rows:
         try:

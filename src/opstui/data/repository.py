@@ -18,7 +18,13 @@ from pydantic import ValidationError
 from sqlite_utils import Database
 
 from opstui.data import history
-from opstui.data.bug_queries import BugListRow, BugQuery, count_bugs, page_bugs
+from opstui.data.bug_queries import (
+    BugListRow,
+    BugQuery,
+    count_bugs,
+    page_bugs,
+    titles_holding,
+)
 from opstui.data.row_problems import ProblemLog, read_bad_row, row_name
 from opstui.data.workspace import (
     close_readonly,
@@ -118,11 +124,6 @@ def stale_edit_message(
     if by is not None:
         who, when = person_words(by), f" ({moment_words(by.at)})"
     return f"{who} changed {what}{when} after you opened it: {changes}"
-
-
-def like_escape(text: str) -> str:
-    """`text` for a LIKE pattern with ESCAPE '\\': its wildcards match themselves."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class NotFoundError(LookupError):
@@ -591,10 +592,9 @@ class Repository:
         words = query.split()
         if not words:
             return []
-        where = " AND ".join("title LIKE ? ESCAPE '\\'" for _ in words)
-        params: list[Any] = [f"%{like_escape(word)}%" for word in words]
+        where, params = titles_holding(words)
         rows = self._rows(
-            f"SELECT id, title FROM bugs WHERE {where} ORDER BY opened_at DESC LIMIT ?",
+            f"SELECT b.id, b.title FROM bugs b WHERE {where} ORDER BY b.opened_at DESC LIMIT ?",
             [*params, limit],
         )
         return [(row["id"], str(row["title"] or "")) for row in rows]

@@ -326,6 +326,35 @@ CREATE INDEX history_at ON history(at)
 """
 
 
+_BUG_SEARCH = (
+    # Every order a bug list can be sorted by reads an index instead of sorting the table
+    # (the expressions are those of `bug_queries.SORT_COLUMNS`); ties go by id.
+    "CREATE INDEX bugs_priority_sort ON bugs(coalesce(priority, 'P9'), id)",
+    "CREATE INDEX bugs_title_sort ON bugs(title COLLATE NOCASE, id)",
+    "CREATE INDEX bugs_status_sort ON bugs(status, id)",
+    "CREATE INDEX bugs_company_sort ON bugs(company_id, id)",
+    "CREATE INDEX bugs_assignee_sort ON bugs(assignee_id, id)",
+    # Title search: every three-character piece of every title, kept in step with the
+    # bugs table by its triggers whoever writes it (an import, an edit, another tool).
+    "CREATE VIRTUAL TABLE bugs_title_search USING fts5("
+    "title, content='bugs', content_rowid='id', tokenize='trigram')",
+    """CREATE TRIGGER bugs_title_search_insert AFTER INSERT ON bugs BEGIN
+        INSERT INTO bugs_title_search (rowid, title) VALUES (new.id, new.title);
+    END""",
+    """CREATE TRIGGER bugs_title_search_delete AFTER DELETE ON bugs BEGIN
+        INSERT INTO bugs_title_search (bugs_title_search, rowid, title)
+            VALUES ('delete', old.id, old.title);
+    END""",
+    """CREATE TRIGGER bugs_title_search_update AFTER UPDATE OF id, title ON bugs BEGIN
+        INSERT INTO bugs_title_search (bugs_title_search, rowid, title)
+            VALUES ('delete', old.id, old.title);
+        INSERT INTO bugs_title_search (rowid, title) VALUES (new.id, new.title);
+    END""",
+    "INSERT INTO bugs_title_search (bugs_title_search) VALUES ('rebuild')",
+)
+"""Indexes for sorting bug lists and the trigram index for searching their titles."""
+
+
 def _run(db: Database, script: str) -> None:
     for statement in script.split(";"):
         if statement.strip():
@@ -359,6 +388,11 @@ def build_migrations() -> Migrations:
     @migrations(name="0006_history")
     def history(db: Database) -> None:
         _run(db, _HISTORY)
+
+    @migrations(name="0007_bug_search")
+    def bug_search(db: Database) -> None:
+        for statement in _BUG_SEARCH:  # the triggers hold `;`: one statement at a time
+            db.execute(statement)
 
     return migrations
 
