@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.command import CommandPalette
@@ -292,3 +293,33 @@ async def test_the_command_palette_jumps_to_a_bug_and_to_a_customer(
         assert customers.health_table.current_key is not None
         meridian = next(c for c in demo_repo.customers() if c.name == "Meridian Bank")
         assert customers.health_table.current_key == f"customer:{meridian.id}"
+
+
+async def test_the_palette_reads_names_once_per_opening_and_no_records(
+    demo_repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[str] = []
+    for method in ("project_names", "customer_names", "projects", "customers"):
+        original = getattr(Repository, method)
+
+        def counted(
+            self: Repository, *args: object, _m: str = method, _o: Any = original, **kw: object
+        ) -> object:
+            reads.append(_m)
+            return _o(self, *args, **kw)
+
+        monkeypatch.setattr(Repository, method, counted)
+    app = demo_app(demo_repo, screen="bugs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        reads.clear()
+        await pilot.press("ctrl+p", *"harbor")
+        await pilot.pause(0.6)
+        assert reads == ["project_names", "customer_names"]
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        prompts = [str(option.prompt) for option in palette.query_one("CommandList").options]
+        assert [prompt.splitlines()[0] for prompt in prompts] == ["Customer: Harbor & Pine"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomersScreen)

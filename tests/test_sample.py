@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from opstui.data.bug_queries import BugQuery
 from opstui.data.config import Config
 from opstui.data.figures import week_bug_matrix
 from opstui.data.repository import Repository
@@ -199,6 +200,18 @@ def test_a_scaled_workspace_stores_every_bug_valid_and_in_order_of_opening(
         # The history's rows are stored as the model stores the same values.
         history = [bug for bug in bugs if bug.assignee_id is None and bug.product_id is None]
         assert len(history) > 2000
+        # The title index, built in one pass after the bulk load, matches the table.
+        repo.db.execute(
+            "INSERT INTO bugs_title_search (bugs_title_search, rank) VALUES ('integrity-check', 1)"
+        )
+        timeouts = {bug.id for bug in bugs if "timeout" in bug.title.lower()}
+        assert timeouts
+        query = BugQuery(text="timeout", sort="id")
+        assert {row.id for row in repo.bug_list_page(query, DEMO_TODAY, 0, 5000)} == timeouts
+        indexes = repo.db.execute(
+            "SELECT count(*) FROM sqlite_master WHERE tbl_name = 'bugs' AND sql IS NOT NULL"
+        ).fetchone()[0]
+        assert indexes >= 13  # the table, its indexes and triggers, made again after the load
         for bug in history[:50]:
             stored = repo.db.execute("SELECT * FROM bugs WHERE id = ?", [bug.id]).fetchone()
             columns = [d[0] for d in repo.db.execute("SELECT * FROM bugs LIMIT 0").description]

@@ -3,13 +3,17 @@ bug or customer by fuzzy name."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from opstui.domain.text import clean_line
 from opstui.widgets.fuzzy_text import highlight
 
 if TYPE_CHECKING:
@@ -54,38 +58,72 @@ class ActionCommands(Provider):
                 yield Hit(score, highlight(matcher, name), run, text=name, help=help_text)
 
 
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """A project or customer the palette can jump to."""
+
+    label: str
+    name: str
+    folded: str
+    """The name in lower case, as the fuzzy matcher compares it."""
+    screen: str
+    entity_id: int
+    help: str
+
+
+YIELD_EVERY = 400
+"""Names matched between two returns to the event loop: typing stays responsive."""
+
+
 class JumpCommands(Provider):
-    """Jump to a project, customer or bug by (fuzzy) name."""
+    """Jump to a project, customer or bug by (fuzzy) name. The names are read once when the
+    palette opens (ids and names only), and each keystroke matches them in slices."""
+
+    _targets: list[_Target] | None = None
 
     @property
     def ops(self) -> OpsApp:
         return cast("OpsApp", self.app)
 
+    async def startup(self) -> None:
+        self._targets = self._read_targets()
+
+    def _read_targets(self) -> list[_Target]:
+        repo = self.ops.session.repo
+        targets: list[_Target] = []
+        for kind, screen, names, help_text in (
+            ("Project: ", "portfolio", repo.project_names(), "open on the portfolio"),
+            ("Customer: ", "customers", repo.customer_names(), "open on customer health"),
+        ):
+            for entity_id, stored, _company in names:
+                name = clean_line(stored)
+                targets.append(_Target(kind, name, name.lower(), screen, entity_id, help_text))
+        return targets
+
     async def search(self, query: str) -> Hits:
         if not query.strip():
             return
         matcher = self.matcher(query)
+        if self._targets is None:
+            self._targets = self._read_targets()
+        # The matcher scores only names holding the query's letters in order (the names
+        # it would score above zero); a compiled pattern finds those much faster.
+        holds = re.compile(".*?".join(re.escape(letter) for letter in query.lower()), re.S).search
+        for number, target in enumerate(self._targets):
+            if number % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+            if holds(target.folded) is None:
+                continue
+            score = matcher.match(target.name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    Content(target.label) + highlight(matcher, target.name),
+                    partial(self.ops.jump_to, target.screen, target.entity_id),
+                    text=target.name,
+                    help=target.help,
+                )
         repo = self.ops.session.repo
-        for project in repo.projects():
-            score = matcher.match(project.name)
-            if score > 0 and project.id is not None:
-                yield Hit(
-                    score,
-                    Content("Project: ") + highlight(matcher, project.name),
-                    partial(self.ops.jump_to, "portfolio", project.id),
-                    text=project.name,
-                    help="open on the portfolio",
-                )
-        for customer in repo.customers():
-            score = matcher.match(customer.name)
-            if score > 0 and customer.id is not None:
-                yield Hit(
-                    score,
-                    Content("Customer: ") + highlight(matcher, customer.name),
-                    partial(self.ops.jump_to, "customers", customer.id),
-                    text=customer.name,
-                    help="open on customer health",
-                )
         for bug_id, title in repo.search_bug_titles(query, MAX_BUG_HITS):
             score = max(matcher.match(title), 0.1)
             yield Hit(

@@ -324,6 +324,10 @@ class Repository:
 
         conn = self.db.conn
         with self.db.atomic():
+            # Into an empty table, its indexes and triggers are built once at the end (the
+            # trigram index of titles in one pass), far faster than row by row.
+            empty = conn.execute(f"SELECT 1 FROM [{table}] LIMIT 1").fetchone() is None
+            deferred = self._drop_indexes_and_triggers(table) if empty else []
             conn.execute("DROP TABLE IF EXISTS temp.sorted_rows")
             conn.execute(f"CREATE TEMP TABLE sorted_rows (seq INTEGER PRIMARY KEY, {listed})")
             insert = f"INSERT INTO temp.sorted_rows ({listed}) VALUES ({slots})"
@@ -343,6 +347,25 @@ class Repository:
                 f"SELECT {listed} FROM temp.sorted_rows ORDER BY {order}, seq"
             )
             conn.execute("DROP TABLE temp.sorted_rows")
+            for statement in deferred:
+                conn.execute(statement)
+            if deferred:
+                for (search,) in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE ?",
+                    [f"CREATE VIRTUAL TABLE % USING fts5(%content='{table}'%"],
+                ).fetchall():
+                    conn.execute(f"INSERT INTO [{search}] ([{search}]) VALUES ('rebuild')")
+
+    def _drop_indexes_and_triggers(self, table: str) -> list[str]:
+        """Drop `table`'s own indexes and triggers; the statements that make them again."""
+        found = self.db.conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? "
+            "AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY rowid",
+            [table],
+        ).fetchall()
+        for kind, name, _sql in found:
+            self.db.conn.execute(f"DROP {kind.upper()} [{name}]")
+        return [str(sql) for _kind, _name, sql in found]
 
     def _table_of(self, model: type[Model]) -> str:
         if model in TABLES:
