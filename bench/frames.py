@@ -44,6 +44,8 @@ FrameCheck = Callable[[str], bool]
 
 KEY_CHARACTERS = {"slash": "/", "escape": None, "space": " "}
 FRAME_TIMEOUT = 20.0
+SORTED_BY = ("priority", "title", "company", "status", "assignee")
+"""The sorts timed, in the order `o` reaches them."""
 
 
 class FrameProbe:
@@ -192,6 +194,8 @@ class SessionTimes:
     portfolio_filter: list[float] = field(default_factory=list)
     bugs_filter: list[float] = field(default_factory=list)
     triage: list[float] = field(default_factory=list)
+    sort: list[float] = field(default_factory=list)
+    """`o` in the all-bugs list: priority, title, company, status, assignee, each to its frame."""
 
 
 async def _type_filter(
@@ -256,6 +260,21 @@ async def interaction_session(
                 times.bugs_filter += await _type_filter(
                     pilot, probe, bugs.table, bugs.filter_input, bugs_word
                 )
+            for _ in range(repeats):  # opened → id → priority … assignee → opened again
+                for column in ("id", *SORTED_BY, "opened"):
+                    before = bugs.table.source
+
+                    def sorted_by(text: str, column: str = column, before: object = before) -> bool:
+                        return (
+                            bugs.query_all.sort == column
+                            and bugs.table.source is not before
+                            and shows_table(bugs.table, text)
+                        )
+
+                    elapsed = await probe.key("o", sorted_by)
+                    if column in SORTED_BY:
+                        times.sort.append(elapsed)
+                    await settle(pilot)
 
             await probe.key(
                 "v", lambda text: bugs.view == "inbox" and shows_table(bugs.table, text)
@@ -302,6 +321,7 @@ def main(argv: list[str] | None = None) -> None:
             "portfolio_filter": times.portfolio_filter,
             "bugs_filter": times.bugs_filter,
             "triage": times.triage,
+            "sort": times.sort,
         }
     print(json.dumps(result))
 
