@@ -145,6 +145,19 @@ def record_of(model: Model) -> dict[str, Any]:
     return _record(model)
 
 
+def _sql_literal(value: Any) -> str:
+    """`value` (None, a number, a bool or text) written as an SQL literal."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool | int):
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no SQL literal for {type(value).__name__}")
+
+
 class Repository:
     """A workspace opened for reading and writing."""
 
@@ -291,7 +304,6 @@ class Repository:
         rows: Iterable[Sequence[Any]],
         *,
         order_by: Sequence[str],
-        batch_size: int = 5000,
     ) -> None:
         """Store many new entities of one kind, their ids given in `order_by` order (ties in
         the order given, `records` first), in one transaction (the generator).
@@ -299,7 +311,7 @@ class Repository:
         `records` are rows of validated models (`record_of`); `rows` are values of `columns`
         that the caller made valid by construction, every other column taking the model's
         default. Both are streamed through a temporary table that SQLite sorts, so no more
-        than one batch is ever in memory, whatever the number of rows.
+        than one row is ever in memory, whatever the number of rows.
         """
         fields = [name for name in model.model_fields if name != "id"]
         unknown = set(columns).difference(fields) | set(order_by).difference(fields)
@@ -312,16 +324,11 @@ class Repository:
         }
         table = self._table_of(model)
         listed = ", ".join(f"[{name}]" for name in fields)
-        slots = ", ".join("?" for _ in fields)
-        position = [columns.index(name) if name in columns else -1 for name in fields]
-        fixed = [defaults.get(name) for name in fields]
-
-        def full(values: Sequence[Any]) -> tuple[Any, ...]:
-            return tuple(
-                values[index] if index >= 0 else fixed[number]
-                for number, index in enumerate(position)
-            )
-
+        declared = ", ".join(
+            f"[{name}] DEFAULT {_sql_literal(defaults[name])}" if name in defaults else f"[{name}]"
+            for name in fields
+        )
+        given = ", ".join(f"[{name}]" for name in columns)
         conn = self.db.conn
         with self.db.atomic():
             # Into an empty table, its indexes and triggers are built once at the end (the
@@ -329,18 +336,18 @@ class Repository:
             empty = conn.execute(f"SELECT 1 FROM [{table}] LIMIT 1").fetchone() is None
             deferred = self._drop_indexes_and_triggers(table) if empty else []
             conn.execute("DROP TABLE IF EXISTS temp.sorted_rows")
-            conn.execute(f"CREATE TEMP TABLE sorted_rows (seq INTEGER PRIMARY KEY, {listed})")
-            insert = f"INSERT INTO temp.sorted_rows ({listed}) VALUES ({slots})"
+            conn.execute(f"CREATE TEMP TABLE sorted_rows (seq INTEGER PRIMARY KEY, {declared})")
             conn.executemany(
-                insert, (tuple(record.get(name) for name in fields) for record in records)
+                f"INSERT INTO temp.sorted_rows ({listed}) "
+                f"VALUES ({', '.join('?' for _ in fields)})",
+                (tuple(record.get(name) for name in fields) for record in records),
             )
-            batch: list[tuple[Any, ...]] = []
-            for values in rows:
-                batch.append(full(values))
-                if len(batch) >= batch_size:
-                    conn.executemany(insert, batch)
-                    batch.clear()
-            conn.executemany(insert, batch)
+            # sqlite3 reads the rows one at a time as it inserts them: nothing is collected.
+            conn.executemany(
+                f"INSERT INTO temp.sorted_rows ({given}) "
+                f"VALUES ({', '.join('?' for _ in columns)})",
+                rows,
+            )
             order = ", ".join(f"[{name}]" for name in order_by)
             conn.execute(
                 f"INSERT INTO [{table}] ({listed}) "
