@@ -5,7 +5,7 @@ of feature requests by the customers asking for them.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -64,13 +64,47 @@ class HealthFactor:
     has_data: bool
 
 
-@dataclass(frozen=True, slots=True)
 class Health:
-    """A customer's health score 0-100, its band and the factors that made it."""
+    """A customer's health score 0-100, its band and the factors that made it.
 
-    score: int
-    band: HealthBand
-    factors: tuple[HealthFactor, ...]
+    The factors (each one's words, weight and points) are worked out when first asked for:
+    a list of thousands of customers needs only the scores, the customer opened its reasons.
+    """
+
+    __slots__ = ("_explain", "_factors", "band", "score")
+
+    def __init__(
+        self,
+        score: int,
+        band: HealthBand,
+        factors: tuple[HealthFactor, ...] | None = None,
+        *,
+        explain: Callable[[], tuple[HealthFactor, ...]] | None = None,
+    ) -> None:
+        if factors is None and explain is None:
+            raise ValueError("a health score needs its factors or a way to explain them")
+        self.score = score
+        self.band = band
+        self._factors = factors
+        self._explain = explain
+
+    @property
+    def factors(self) -> tuple[HealthFactor, ...]:
+        if self._factors is None:
+            assert self._explain is not None
+            self._factors, self._explain = self._explain(), None
+        return self._factors
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Health):
+            return NotImplemented
+        return (self.score, self.band, self.factors) == (other.score, other.band, other.factors)
+
+    def __hash__(self) -> int:
+        return hash((self.score, self.band, self.factors))
+
+    def __repr__(self) -> str:
+        return f"Health(score={self.score!r}, band={self.band!r}, factors={self.factors!r})"
 
 
 def health_band(score: float, model: HealthModel) -> HealthBand:
@@ -102,57 +136,59 @@ def _signed(value: float) -> str:
     return f"+{text}" if value > 0 else text
 
 
-# Each factor yields (fraction of its weight earned 0..1, what it was computed from), or
-# None when the customer has no data for it.
-_Reading = tuple[float, str] | None
+# Each factor earns a fraction 0..1 of its weight, or None when the customer has no data
+# for it; its words (what it was computed from) are written only when explained.
 
 
-def _nps_reading(nps_value: float | None, responses: int) -> _Reading:
-    if nps_value is None:
-        return None
-    return _clamp(
-        (nps_value + 100) / 200
-    ), f"{_signed(nps_value)} ({_plural(responses, 'response')})"
-
-
-def _usage_reading(customer: Customer) -> _Reading:
-    if customer.active_users is None or not customer.seats:
-        return None
-    return (
-        _clamp(customer.active_users / customer.seats),
-        f"{customer.active_users}/{customer.seats} active users",
-    )
-
-
-def _features_reading(customer: Customer, model: HealthModel) -> _Reading:
+def _fractions(
+    customer: Customer, nps_value: float | None, model: HealthModel, today: date
+) -> dict[str, float | None]:
     used = customer.critical_features_used
-    if used is None:
-        return None
-    return _clamp(
-        used / model.critical_features
-    ), f"{used}/{model.critical_features} critical features"
+    renewal = customer.renewal_date
+    return {
+        "nps": None if nps_value is None else _clamp((nps_value + 100) / 200),
+        "usage": None
+        if customer.active_users is None or not customer.seats
+        else _clamp(customer.active_users / customer.seats),
+        "features": None if used is None else _clamp(used / model.critical_features),
+        "tickets": _clamp(1 - customer.tickets_this_week / model.tickets_ceiling),
+        "churn_risk": _CHURN_FRACTION[customer.churn_risk],
+        "renewal": None
+        if renewal is None
+        else _clamp((renewal - today).days / model.renewal_horizon_days),
+    }
 
 
-def _tickets_reading(customer: Customer, model: HealthModel) -> _Reading:
-    tickets = customer.tickets_this_week
-    return _clamp(1 - tickets / model.tickets_ceiling), f"{_plural(tickets, 'ticket')} this week"
-
-
-def _churn_reading(customer: Customer) -> _Reading:
-    return _CHURN_FRACTION[customer.churn_risk], f"{customer.churn_risk.value} risk"
-
-
-def _renewal_reading(customer: Customer, model: HealthModel, today: date) -> _Reading:
-    if customer.renewal_date is None:
-        return None
-    days = (customer.renewal_date - today).days
+def _renewal_words(days: int) -> str:
     if days > 0:
-        text = f"renews in {_plural(days, 'day')}"
-    elif days == 0:
-        text = "renews today"
-    else:
-        text = f"renewal {_plural(-days, 'day')} ago"
-    return _clamp(days / model.renewal_horizon_days), text
+        return f"renews in {_plural(days, 'day')}"
+    if days == 0:
+        return "renews today"
+    return f"renewal {_plural(-days, 'day')} ago"
+
+
+def _words(
+    key: str,
+    customer: Customer,
+    nps_value: float | None,
+    responses: int,
+    model: HealthModel,
+    today: date,
+) -> str:
+    """What factor `key` (which has data) was computed from, for people."""
+    if key == "nps":
+        assert nps_value is not None
+        return f"{_signed(nps_value)} ({_plural(responses, 'response')})"
+    if key == "usage":
+        return f"{customer.active_users}/{customer.seats} active users"
+    if key == "features":
+        return f"{customer.critical_features_used}/{model.critical_features} critical features"
+    if key == "tickets":
+        return f"{_plural(customer.tickets_this_week, 'ticket')} this week"
+    if key == "churn_risk":
+        return f"{customer.churn_risk.value} risk"
+    assert customer.renewal_date is not None
+    return _renewal_words((customer.renewal_date - today).days)
 
 
 def health(
@@ -179,35 +215,35 @@ def health(
     band is taken from that rounded score so the number shown and its colour agree. Should
     no weighted factor have data, the score is 0 (Red) with every factor at weight 0.
     """
-    readings: dict[str, _Reading] = {
-        "nps": _nps_reading(nps_value, responses),
-        "usage": _usage_reading(customer),
-        "features": _features_reading(customer, model),
-        "tickets": _tickets_reading(customer, model),
-        "churn_risk": _churn_reading(customer),
-        "renewal": _renewal_reading(customer, model, today),
-    }
+    fractions = _fractions(customer, nps_value, model, today)
     raw_weights = model.weights.as_dict()
-    available = sum(raw_weights[key] for key, reading in readings.items() if reading is not None)
+    available = sum(raw_weights[key] for key, fraction in fractions.items() if fraction is not None)
     scale = 100 / available if available > 0 else 0.0
 
-    factors: list[HealthFactor] = []
     total = 0.0
-    for key, reading in readings.items():
-        label = _LABELS[key]
-        if reading is None:
-            factors.append(HealthFactor(key, label, NO_DATA, 0.0, 0.0, has_data=False))
-            continue
-        fraction, value = reading
-        weight = raw_weights[key] * scale
-        points = fraction * weight
-        total += points
-        factors.append(
-            HealthFactor(key, label, value, _half_up(weight, 1), _half_up(points, 1), has_data=True)
-        )
+    for key, fraction in fractions.items():
+        if fraction is not None:
+            total += fraction * (raw_weights[key] * scale)
+
+    def explain() -> tuple[HealthFactor, ...]:
+        factors: list[HealthFactor] = []
+        for key, fraction in fractions.items():
+            label = _LABELS[key]
+            if fraction is None:
+                factors.append(HealthFactor(key, label, NO_DATA, 0.0, 0.0, has_data=False))
+                continue
+            weight = raw_weights[key] * scale
+            points = fraction * weight
+            value = _words(key, customer, nps_value, responses, model, today)
+            factors.append(
+                HealthFactor(
+                    key, label, value, _half_up(weight, 1), _half_up(points, 1), has_data=True
+                )
+            )
+        return tuple(factors)
 
     score = min(100, max(0, int(_half_up(total))))
-    return Health(score=score, band=health_band(score, model), factors=tuple(factors))
+    return Health(score=score, band=health_band(score, model), explain=explain)
 
 
 @dataclass(frozen=True, slots=True)
