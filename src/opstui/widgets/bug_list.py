@@ -96,9 +96,21 @@ class BugPages:
             self._pages[number] = page
         return page
 
+    def _fetch(self, numbers: range) -> None:
+        """Read consecutive pages in one query: a sort runs once for all of them."""
+        rows = self.repo.bug_list_page(
+            self.query, self.today, numbers.start * PAGE_SIZE, len(numbers) * PAGE_SIZE
+        )
+        for index, number in enumerate(numbers):
+            self._pages[number] = rows[index * PAGE_SIZE : (index + 1) * PAGE_SIZE]
+
     def bugs(self, start: int, stop: int) -> list[BugListRow]:
         found: list[BugListRow] = []
-        for number in range(start // PAGE_SIZE, (max(stop, start + 1) - 1) // PAGE_SIZE + 1):
+        numbers = range(start // PAGE_SIZE, (max(stop, start + 1) - 1) // PAGE_SIZE + 1)
+        missing = [number for number in numbers if number not in self._pages]
+        if len(missing) > 1:
+            self._fetch(range(missing[0], missing[-1] + 1))
+        for number in numbers:
             page = self._page(number)
             base = number * PAGE_SIZE
             found.extend(page[max(0, start - base) : max(0, stop - base)])
