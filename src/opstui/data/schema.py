@@ -334,6 +334,9 @@ _BUG_SEARCH = (
     "CREATE INDEX bugs_status_sort ON bugs(status, id)",
     "CREATE INDEX bugs_company_sort ON bugs(company_id, id)",
     "CREATE INDEX bugs_assignee_sort ON bugs(assignee_id, id)",
+    # The triage inbox, counted and paged from the index alone (`bug_queries._INBOX`).
+    "CREATE INDEX bugs_inbox ON bugs(opened_at, id, snoozed_until) "
+    "WHERE priority IS NULL AND status IN ('open', 'in progress')",
     # Title search: every three-character piece of every title, kept in step with the
     # bugs table by its triggers whoever writes it (an import, an edit, another tool).
     "CREATE VIRTUAL TABLE bugs_title_search USING fts5("
