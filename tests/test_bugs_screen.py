@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from opstui.data.bug_queries import BugQuery
 from opstui.data.repository import Repository
@@ -14,6 +14,7 @@ from opstui.data.sample import DEMO_TODAY
 from opstui.domain.enums import BugStatus, PlaybookStep, Priority
 from opstui.domain.models import Bug
 from opstui.modals.bug_detail import BugDetail
+from opstui.modals.confirm import ConfirmDialog
 from opstui.modals.date_prompt import DatePrompt
 from opstui.modals.picker import Picker
 from opstui.screens.bugs import BugsScreen
@@ -107,9 +108,15 @@ async def test_undo_takes_back_at_least_twenty_decisions(demo_repo: Repository) 
         screen = bugs_screen(app)
         await pilot.press("v")  # all bugs: decisions keep the bug in the list
         await settle(pilot)
+        asked = 0
         for _ in range(22):
             await pilot.press("3")
+            await pilot.pause()
+            if isinstance(app.screen, ConfirmDialog):  # a P0/P1 demoted: asked first
+                asked += 1
+                await pilot.press("y")
         await settle(pilot)
+        assert asked > 0
         assert len(screen.undo_stack) == 22
         assert demo_repo.all(Bug) != before
         for _ in range(22):
@@ -395,3 +402,194 @@ async def test_filters_by_company_and_priority_narrow_the_list(demo_repo: Reposi
         )
         assert len(shown) == expected > 0
         assert all(b.company == "Company B" and b.priority is Priority.P1 for b in shown)
+
+
+async def test_a_bulk_decision_lands_on_the_next_undecided_bug_after_the_last_decided(
+    demo_repo: Repository,
+) -> None:
+    first, second, third, fourth = inbox_ids(demo_repo)[:4]
+    app = demo_app(demo_repo, screen="bugs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = bugs_screen(app)
+        await pilot.press("space", "space", "2")
+        await settle(pilot)
+        # The two decided bugs left the inbox; the one after them is under the cursor.
+        assert screen.table.current_key == f"bug:{third}"
+        assert screen.table.marked == set()
+        # Marks need not be next to each other, nor under the cursor: the cursor goes to the
+        # bug after the last one decided, not back to where it was.
+        fifth, sixth = inbox_ids(demo_repo)[2:4]
+        await pilot.press("space", "down", "space", "up", "up")  # third and fifth marked
+        assert screen.table.current_key == f"bug:{fourth}"
+        await pilot.press("0")
+        await settle(pilot)
+        assert screen.table.current_key == f"bug:{sixth}"
+        assert inbox_ids(demo_repo)[:2] == [fourth, sixth]
+    assert bug(demo_repo, fifth).priority is Priority.P0
+    assert bug(demo_repo, first).priority is Priority.P2
+    assert bug(demo_repo, second).priority is Priority.P2
+
+
+async def test_undo_lands_on_the_restored_bugs_and_leaves_view_and_filter_alone(
+    demo_repo: Repository,
+) -> None:
+    first, second, third = inbox_ids(demo_repo)[:3]
+    app = demo_app(demo_repo, screen="bugs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = bugs_screen(app)
+        await pilot.press("down", "down", "space", "space", "3")  # third and fourth: P3
+        await settle(pilot)
+        await pilot.press("home", "u")
+        await settle(pilot)
+        assert screen.view == "inbox"
+        assert not screen.filter_input.display and screen.filter_input.value == ""
+        assert screen.table.current_key == f"bug:{third}"
+        assert bug(demo_repo, third).priority is None
+
+        # A filter typed, a decision, the filter cleared: undo does not bring the filter back.
+        await pilot.press("slash", *f"#{first}", "enter")
+        await settle(pilot)
+        assert screen.table.current_key == f"bug:{first}"
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("escape", "v")  # filter cleared, all bugs shown
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.view == "all"
+        assert not screen.filter_input.display and screen.filter_input.value == ""
+        assert screen.table.current_key == f"bug:{first}"
+        assert bug(demo_repo, first).status is BugStatus.OPEN
+        assert len(screen.pages or []) == len(demo_repo.all(Bug))
+    assert bug(demo_repo, second).priority is None
+
+
+async def test_redo_makes_the_undone_decision_again(demo_repo: Repository) -> None:
+    first, second = inbox_ids(demo_repo)[:2]
+    app = demo_app(demo_repo, screen="bugs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = bugs_screen(app)
+        await pilot.press("space", "space", "1", "u")
+        await settle(pilot)
+        assert bug(demo_repo, first).priority is None
+        await pilot.press("U")
+        await settle(pilot)
+        assert bug(demo_repo, first).priority is Priority.P1
+        assert bug(demo_repo, second).priority is Priority.P1
+        assert screen.table.current_key == f"bug:{inbox_ids(demo_repo)[0]}"
+        await pilot.press("u", "ctrl+r")
+        await settle(pilot)
+        assert bug(demo_repo, second).priority is Priority.P1
+        assert len(screen.undo_stack) == 1 and screen.redo_stack == []
+
+
+async def test_3_in_all_bugs_on_a_p0_asks_before_demoting_it(demo_repo: Repository) -> None:
+    p0 = next(b for b in demo_repo.all(Bug) if b.priority is Priority.P0)
+    assert p0.id is not None
+    app = demo_app(demo_repo, screen="bugs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = bugs_screen(app)
+        screen.select_entity(p0.id)
+        await settle(pilot)
+        assert screen.view == "all" and screen.table.current_key == f"bug:{p0.id}"
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "P0" in str(app.screen.question) and "alt+1" in str(app.screen.question)
+        await pilot.press("n")
+        await settle(pilot)
+        assert bug(demo_repo, p0.id).priority is Priority.P0
+        assert screen.undo_stack == []
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert bug(demo_repo, p0.id).priority is Priority.P3
+        # alt+3 is the screen switch here.
+        await pilot.press("alt+3")
+        await settle(pilot)
+        assert app.current_mode == "customers"
+
+
+async def test_marking_a_range_and_every_row_of_a_filtered_view(demo_repo: Repository) -> None:
+    ids = inbox_ids(demo_repo)
+    app = demo_app(demo_repo, screen="bugs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = bugs_screen(app)
+        await pilot.press("space", "down", "down", "V")  # rows 1 to 4
+        assert screen.table.marked == {f"bug:{i}" for i in ids[:4]}
+        assert "4 marked" in str(screen.query_one("#mark-count", Static).render())
+        await pilot.press("escape")
+        assert screen.table.marked == set()
+        assert str(screen.query_one("#mark-count", Static).render()).strip() == ""
+
+        await pilot.press("v", "slash", *"crash", "enter")
+        await settle(pilot)
+        pages = screen.pages
+        assert pages is not None and 0 < len(pages) < len(demo_repo.all(Bug))
+        shown = {f"bug:{row.id}" for row in pages.bugs(0, len(pages))}
+        await pilot.press("asterisk")
+        assert screen.table.marked == shown
+        # A decision on the marked rows keeps the marks of the rows the view still shows.
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, Picker)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.table.marked == shown
+        assigned = {bug(demo_repo, int(key.split(":")[1])).assignee_id for key in shown}
+        assert len(assigned) == 1 and None not in assigned
+
+
+async def test_marks_on_rows_that_leave_the_view_are_dropped(demo_repo: Repository) -> None:
+    app = demo_app(demo_repo, screen="bugs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = bugs_screen(app)
+        await pilot.press("space", "space", "space")
+        marked = set(screen.table.marked)
+        assert len(marked) == 3
+        kept = sorted(marked)[0]
+        kept_id = int(kept.split(":")[1])
+        # A filter that shows one of them: the decision applies to that one only...
+        await pilot.press("slash", *f"#{kept_id}", "enter")
+        await settle(pilot)
+        footer = str(screen.query_one("#mark-count", Static).render())
+        assert "3 marked" in footer and "2 hidden by the filter" in footer
+        await pilot.press("x")
+        await settle(pilot)
+        assert bug(demo_repo, kept_id).status is BugStatus.RESOLVED
+        others = [int(key.split(":")[1]) for key in marked - {kept}]
+        assert [bug(demo_repo, i).status for i in others] == [BugStatus.OPEN] * 2
+        # ...and the marks of the rows the view no longer shows are dropped.
+        assert screen.table.marked == set()
+
+
+async def test_the_inbox_count_says_how_it_differs_from_the_matrix(
+    demo_repo: Repository,
+) -> None:
+    app = demo_app(demo_repo, screen="bugs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = bugs_screen(app)
+        assert screen.matrix is not None and screen.pages is not None
+        inbox = len(screen.pages)
+        without = sum(1 for row in screen.pages.bugs(0, inbox) if row.company_id is None)
+        assert without > 0 and screen.matrix.total.untriaged == inbox - without
+        bar = str(screen.query_one("#view-bar", Static).render())
+        assert f"{inbox} left · {without} without a company" in bar
+        # A snoozed bug of a company is in the matrix, not in the inbox: the bar says so.
+        first = next(row for row in screen.pages.bugs(0, inbox) if row.company_id is not None)
+        await pilot.press("slash", *f"#{first.id}", "enter", "z")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        bar = str(screen.query_one("#view-bar", Static).render())
+        assert f"{inbox - 1} left · {without} without a company · 1 snoozed" in bar

@@ -87,12 +87,12 @@ class OpsApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave opstui"),
         Binding("question_mark", "help", "Keys", id="app.help", tooltip="Every key of this screen"),
-        Binding("1", "switch_mode('portfolio')", "Portfolio", id="app.portfolio", show=False),
-        Binding("2", "switch_mode('bugs')", "Bugs", id="app.bugs", show=False),
-        Binding("3", "switch_mode('customers')", "Customers", id="app.customers", show=False),
-        Binding("4", "switch_mode('weekly')", "Weekly", id="app.weekly", show=False),
+        Binding("1,alt+1", "switch_mode('portfolio')", "Portfolio", id="app.portfolio", show=False),
+        Binding("2,alt+2", "switch_mode('bugs')", "Bugs", id="app.bugs", show=False),
+        Binding("3,alt+3", "switch_mode('customers')", "Customers", id="app.customers", show=False),
+        Binding("4,alt+4", "switch_mode('weekly')", "Weekly", id="app.weekly", show=False),
         Binding(
-            "5",
+            "5,alt+5",
             "switch_mode('setup')",
             "Setup",
             id="app.setup",

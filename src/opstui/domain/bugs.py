@@ -237,3 +237,16 @@ def minutes_since(detected_at: datetime, now: datetime) -> int:
     """Whole minutes elapsed from detection to `now`, never below 0."""
     # A detection time typed slightly in the future must not show a negative clock.
     return max(0, int((now - detected_at).total_seconds() // 60))
+
+
+URGENT_PRIORITIES = (Priority.P0, Priority.P1)
+"""Priorities whose bugs carry the analysis and, for P0, the incident playbook."""
+
+
+def priority_change_is_serious(old: Priority | None, new: Priority) -> bool:
+    """Whether setting `new` on a bug at `old` must be confirmed outside the triage inbox:
+    an urgent bug (P0/P1) demoted, or any bug raised to P0 (it starts the incident playbook).
+    In the inbox every bug is untriaged, and one key per decision is the point."""
+    if new is Priority.P0:
+        return old is not Priority.P0
+    return old is not None and old in URGENT_PRIORITIES and new.value > old.value

@@ -1,9 +1,10 @@
 """Bug triage: the company × priority matrix, the triage inbox and the list of all bugs.
 
 One key per decision, then the next bug: `0`–`3` priority, `m` duplicate, `a` assign, `c`
-company, `x` resolve, `z` snooze. `space` marks rows for a bulk decision; `u` undoes; `n`
-adds a bug. Lists are paged from SQLite, so the screen behaves the same at 100 bugs or
-100,000.
+company, `x` resolve, `z` snooze. `space` marks rows for a bulk decision (`V` a range, `*`
+every row of the view, `esc` none); `u` undoes, `U` redoes; `n` adds a bug. Here `0`–`3`
+are priorities, so the screens are `alt+1`…`alt+5` or `g`. Lists are paged from SQLite, so
+the screen behaves the same at 100 bugs or 100,000.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
 from opstui.data.bug_queries import BugQuery
 from opstui.data.figures import week_bug_matrix
-from opstui.domain.bugs import BugMatrix
+from opstui.domain.bugs import BugMatrix, priority_change_is_serious
 from opstui.domain.enums import BugStatus, PlaybookStep, Priority
 from opstui.domain.history import StaleEditError
 from opstui.domain.models import Bug, SavedFilter
@@ -31,6 +33,7 @@ from opstui.domain.text import clean_line
 from opstui.modals.bug_detail import BugDetail
 from opstui.modals.bug_filter import BugFilterForm
 from opstui.modals.bug_form import BugForm, Named, NewBug
+from opstui.modals.confirm import ConfirmDialog
 from opstui.modals.date_prompt import DatePrompt
 from opstui.modals.picker import Picker
 from opstui.modals.text_prompt import TextPrompt
@@ -43,6 +46,12 @@ from opstui.widgets.virtual_table import VirtualTable
 
 UNDO_DEPTH = 100
 """How many decisions `u` can take back."""
+
+MARK_ALL_LIMIT = 5_000
+"""`*` marks every row of the view up to this many; a longer list is filtered first."""
+
+NEAR_ROWS = 300
+"""How far around the cursor a row is looked for first (lists are paged from SQL)."""
 
 NO_BUGS = Content.assemble(
     ("No bugs yet", "bold"),
@@ -66,15 +75,22 @@ class UndoStep:
     after: tuple[Bug, ...]
 
 
+PRIORITY_KEYS = Binding.Group("Priority", compact=True)
+"""`0`–`3` shown together in the footer: on this screen they are priorities, not screens."""
+
+
 def _priority_binding(priority: Priority) -> Binding:
     number = priority.value[1]
     return Binding(
         number,
         f"set_priority('{priority.value}')",
-        priority.value,
+        f"Priority {priority.value}",
         id=f"bugs.priority_{number}",
-        tooltip=f"Set {priority.value} and move to the next bug",
-        show=priority is Priority.P0,
+        tooltip=(
+            f"Set {priority.value} and move to the next bug (on this screen {number} is a "
+            "priority; alt+1…5 or g switch screens)"
+        ),
+        group=PRIORITY_KEYS,
     )
 
 
@@ -92,15 +108,28 @@ class BugsScreen(OpsScreen):
             "duplicate",
             "Duplicate",
             id="bugs.duplicate",
+            show=False,
             tooltip="Mark as duplicate of an open bug (picker)",
         ),
-        Binding("a", "assign", "Assign", id="bugs.assign", tooltip="Assign to a person"),
         Binding(
-            "c", "set_company", "Company", id="bugs.company", tooltip="Set company and product"
+            "a", "assign", "Assign", id="bugs.assign", show=False, tooltip="Assign to a person"
+        ),
+        Binding(
+            "c",
+            "set_company",
+            "Company",
+            id="bugs.company",
+            show=False,
+            tooltip="Set company and product",
         ),
         Binding("x", "resolve", "Resolve", id="bugs.resolve", tooltip="Mark resolved now"),
         Binding(
-            "z", "snooze", "Snooze", id="bugs.snooze", tooltip="Hide from the inbox until a date"
+            "z",
+            "snooze",
+            "Snooze",
+            id="bugs.snooze",
+            show=False,
+            tooltip="Hide from the inbox until a date",
         ),
         Binding(
             "space",
@@ -109,7 +138,38 @@ class BugsScreen(OpsScreen):
             id="bugs.mark",
             tooltip="Mark the row; decisions then apply to every marked bug",
         ),
+        Binding(
+            "V,shift+space",
+            "mark_range",
+            "Mark range",
+            id="bugs.mark_range",
+            show=False,
+            tooltip="Mark every row from the last one marked to the cursor",
+        ),
+        Binding(
+            "asterisk",
+            "mark_all",
+            "Mark all",
+            id="bugs.mark_all",
+            show=False,
+            tooltip="Mark every row of the view (filter first to choose them)",
+        ),
         Binding("u", "undo", "Undo", id="bugs.undo", tooltip="Take back the last decision"),
+        Binding(
+            "U,ctrl+r",
+            "redo",
+            "Redo",
+            id="bugs.redo",
+            show=False,
+            tooltip="Make the last undone decision again",
+        ),
+        Binding(
+            "g",
+            "app.goto",
+            "Screens",
+            id="bugs.goto",
+            tooltip="Go to another screen: g then p/b/c/w/s, or alt+1…5 (0–3 are priorities here)",
+        ),
         Binding(
             "n",
             "new",
@@ -146,7 +206,14 @@ class BugsScreen(OpsScreen):
             id="bugs.filter",
             tooltip="Filter titles (or #id) as you type",
         ),
-        Binding("escape", "clear_filter", "Clear filter", id="bugs.clear_filter", show=False),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter or marks",
+            id="bugs.clear_filter",
+            show=False,
+            tooltip="Clear the title filter, or else the marks",
+        ),
         Binding(
             "f",
             "filters",
@@ -181,12 +248,18 @@ class BugsScreen(OpsScreen):
         self.view = "inbox"
         self.query_all = BugQuery(sort="opened", reverse=True)
         self.undo_stack: list[UndoStep] = []
+        self.redo_stack: list[UndoStep] = []
+        """Decisions undone since the last new one, the latest last."""
+        self.mark_anchor: int | None = None
+        """The row last marked with `space`: where `V` starts its range."""
         self.decisions: Counter[str] = Counter()
         """Bugs decided this session, by decision (for the summary)."""
         self.analysis_due: list[int] = []
         """Bugs that became P0/P1 this session and still lack their analysis."""
         self.loaded = False
         self.pages: BugPages | None = None
+        self.matrix: BugMatrix | None = None
+        """The matrix last shown: the inbox count is explained against its Untriaged total."""
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -196,7 +269,10 @@ class BugsScreen(OpsScreen):
         yield Static(id="view-bar")
         yield Input(placeholder="Filter titles, or #id", id="filter")
         yield VirtualTable(COLUMNS, id="bugs")
-        yield Footer()
+        with Horizontal(id="footer-row"):
+            # ctrl+p still opens the palette; its footer key would push the keys off.
+            yield Footer(show_command_palette=False)
+            yield Static(id="mark-count")
 
     @property
     def table(self) -> VirtualTable:
@@ -230,7 +306,9 @@ class BugsScreen(OpsScreen):
         self.app.call_from_thread(self._show_matrix, matrix)
 
     def _show_matrix(self, matrix: BugMatrix) -> None:
+        self.matrix = matrix
         self.query_one(BugMatrixView).show(matrix)
+        self.show_view_bar()
 
     # -- the list -----------------------------------------------------------------------------
 
@@ -269,9 +347,49 @@ class BugsScreen(OpsScreen):
     def _is_marked(self, key: str) -> bool:
         return key in self.table.marked
 
+    def _find(self, key: str, near: int) -> int | None:
+        """The index of row `key`: looked for around `near` first, then from the top."""
+        assert self.pages is not None
+        start = max(0, near - NEAR_ROWS)
+        for offset, bug in enumerate(self.pages.bugs(start, near + NEAR_ROWS)):
+            if f"bug:{bug.id}" == key:
+                return start + offset
+        return self.table.index_of(key)
+
+    def _marked_in_view(self) -> set[int]:
+        """The marked bugs the view shows: a decision applies only to marked rows the user
+        can see (a filter may hide some)."""
+        ids = {int(key.split(":")[1]) for key in self.table.marked}
+        if not ids or self.pages is None:
+            return ids
+        query = self.pages.query
+        repo, today = self.session.repo, self.session.today
+        total = len(self.pages)
+
+        def shown_without(hidden: set[int]) -> int:
+            return repo.bug_list_count(
+                replace(query, exclude_ids=query.exclude_ids | hidden), today
+            )
+
+        # One count tells whether all (or none) of the marked bugs are shown.
+        shown = total - shown_without(ids)
+        if shown == len(ids):
+            return ids
+        if shown <= 0:
+            return set()
+        return {bug_id for bug_id in ids if shown_without({bug_id}) < total}
+
+    def _drop_marks_outside_view(self) -> None:
+        """After a decision: marks on rows the view no longer shows are dropped."""
+        table = self.table
+        if table.marked:
+            table.marked.intersection_update(f"bug:{i}" for i in self._marked_in_view())
+            table.refresh()
+
     def show_view_bar(self) -> None:
         count = len(self.pages) if self.pages is not None else 0
         marked = len(self.table.marked)
+        hidden = marked - len(self._marked_in_view()) if marked else 0
         if count == 0 and not self.session.repo.has_bugs():
             text = NO_BUGS
         elif self.view == "inbox":
@@ -282,10 +400,8 @@ class BugsScreen(OpsScreen):
                     ("Triage inbox", "bold"),
                     "  ",
                     (f"{count} left", "bold $accent"),
-                    (
-                        "   0–3 priority · m dup · a assign · c company · x resolve · z snooze",
-                        "dim",
-                    ),
+                    (self._inbox_difference(count), ""),
+                    ("   0–3 priority · m dup · a assign · c company · z snooze", "dim"),
                 )
         else:
             text = Content.assemble(
@@ -298,6 +414,30 @@ class BugsScreen(OpsScreen):
         if marked:
             text = Content.assemble(text, "   ", (f"{marked} marked", "bold $secondary"))
         self.query_one("#view-bar", Static).update(text)
+        self.query_one("#mark-count", Static).update(
+            Content.assemble(
+                (f" {marked} marked ", "bold"),
+                (f"({hidden} hidden by the filter) " if hidden else "", ""),
+                ("esc clears ", "dim"),
+            )
+            if marked
+            else Content("")
+        )
+
+    def _inbox_difference(self, count: int) -> str:
+        """Why the inbox and the matrix's Untriaged total differ: the matrix counts the
+        untriaged bugs of each company, snoozed or not; the inbox also holds the bugs
+        without a company and leaves out the snoozed ones."""
+        if self.matrix is None or self.pages is None or self.filter_input.value:
+            return ""
+        if count > MARK_ALL_LIMIT:
+            return ""  # Counting them would read the whole inbox; the bar stays short.
+        without = sum(1 for bug in self.pages.bugs(0, count) if bug.company_id is None)
+        snoozed = self.matrix.total.untriaged - (count - without)
+        parts = [f"{without} without a company"] if without else []
+        if snoozed > 0:
+            parts.append(f"{snoozed} snoozed")
+        return "".join(f" · {part}" for part in parts)
 
     def _filters_text(self) -> Content:
         query = self.query_all
@@ -339,9 +479,10 @@ class BugsScreen(OpsScreen):
     # -- deciding -----------------------------------------------------------------------------
 
     def targets(self) -> list[int]:
-        """The marked bugs, or else the bug under the cursor."""
-        if self.table.marked:
-            return sorted(int(key.split(":")[1]) for key in self.table.marked)
+        """The marked bugs the view shows, or else the bug under the cursor."""
+        marked = self._marked_in_view()
+        if marked:
+            return sorted(marked)
         key = self.table.current_key
         return [] if key is None else [int(key.split(":")[1])]
 
@@ -361,16 +502,48 @@ class BugsScreen(OpsScreen):
             return
         self.undo_stack.append(UndoStep(label, tuple(before), tuple(after)))
         del self.undo_stack[:-UNDO_DEPTH]
+        self.redo_stack.clear()
+        self._decided(label, before, after)
+
+    def _decided(self, label: str, before: Sequence[Bug], after: Sequence[Bug]) -> None:
+        """After a decision (or its redo) is stored: count it, ask for what it needs, and go
+        on to the next undecided bug after the last one decided."""
+        keys = {f"bug:{bug.id}" for bug in before}
+        following = self._next_undecided(keys)
         self.decisions[label] += len(after)
         self._ask_for_analysis(before, after)
-        self.table.marked.clear()
-        self._after_change(advance=len(ids) == 1)
+        self._after_change(land_on=[following] if following is not None else [])
+        self._drop_marks_outside_view()
+        self.show_view_bar()
 
-    def _after_change(self, advance: bool) -> None:
-        index = self.table.cursor
+    def _next_undecided(self, decided: set[str]) -> str | None:
+        """The key of the first row after the last decided one that was not decided (or,
+        when the decided rows end the list, the nearest one before them)."""
+        table = self.table
+        near = table.cursor
+        found = [index for key in decided if (index := self._find(key, near)) is not None]
+        last = max(found, default=near)
+        first = min(found, default=near)
+        total = len(table.source)
+        step = 100
+        for start in range(last + 1, total, step):
+            for row in table.source.rows(start, min(total, start + step)):
+                if row.key not in decided and not row.group:
+                    return row.key
+        for index in range(first - 1, -1, -1):
+            earlier = table.row_at(index)
+            if earlier is not None and earlier.key not in decided and not earlier.group:
+                return earlier.key
+        return None
+
+    def _after_change(self, land_on: Sequence[str] = ()) -> None:
+        """Reload after a write; the cursor goes to the first of `land_on` still shown
+        (else it keeps its row index)."""
+        near = self.table.cursor
         self.show_list(keep_index=True)
-        if self.view == "all" and advance:
-            self.table.move_cursor(index + 1)
+        places = [index for key in land_on if (index := self._find(key, near)) is not None]
+        if places:
+            self.table.move_cursor(min(places))
         # After the next bug is drawn: the recounts must not delay it.
         self.call_after_refresh(self.ops.data_changed)
         self.call_after_refresh(self.load_matrix)
@@ -427,15 +600,46 @@ class BugsScreen(OpsScreen):
             self.notify(f"Bug #{stored.id} added as {stored.priority.value}{links}{where}")
             if stored.priority in (Priority.P0, Priority.P1):
                 self._analysis_needed(stored)
-        self._after_change(advance=False)
-        found = self._index_in_first_pages(f"bug:{stored.id}")
-        if found is not None:
-            self.table.move_cursor(found)
+        self._after_change(land_on=[f"bug:{stored.id}"])
         return None
 
     def action_set_priority(self, value: str) -> None:
+        """Set a priority. Outside the inbox, demoting a P0/P1 or raising a bug to P0 is
+        asked first: here `0`–`3` are priorities, on every other screen they switch screens."""
         priority = Priority(value)
-        self.decide(value, lambda bug: bug.model_copy(update={"priority": priority}))
+
+        def apply() -> None:
+            self.decide(value, lambda bug: bug.model_copy(update={"priority": priority}))
+
+        serious = (
+            []
+            if self.view == "inbox"
+            else [
+                bug
+                for bug in self.session.repo.bugs_by_ids(self.targets())
+                if priority_change_is_serious(bug.priority, priority)
+            ]
+        )
+        if not serious:
+            apply()
+            return
+        shown = ", ".join(
+            f"#{bug.id} ({bug.priority.value if bug.priority else 'untriaged'})"
+            for bug in serious[:5]
+        )
+        more = f" and {len(serious) - 5} more" if len(serious) > 5 else ""
+        question = Content.assemble(
+            ("Set ", ""),
+            (priority.value, "bold"),
+            f" on {clean_line(shown)}{more}?\n",
+            ("On this screen 0–3 set priorities; alt+1…5 or g switch screens.", "dim"),
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                apply()
+
+        self.app.push_screen(ConfirmDialog(question, f"Set {priority.value}", "Keep"), answered)
 
     def action_resolve(self) -> None:
         now = self.session.now()
@@ -539,36 +743,93 @@ class BugsScreen(OpsScreen):
             self.table.marked.discard(key)
         else:
             self.table.marked.add(key)
-        self.table.refresh()
+        self.mark_anchor = self.table.cursor
+        self._marks_changed()
         self.table.action_cursor(1)
+
+    def action_mark_range(self) -> None:
+        """Mark every row from the last one marked (or the cursor) to the cursor."""
+        table = self.table
+        cursor = table.cursor
+        anchor = cursor if self.mark_anchor is None else self.mark_anchor
+        low, high = sorted((anchor, cursor))
+        for row in table.source.rows(low, high + 1):
+            if not row.group:
+                table.marked.add(row.key)
+        self.mark_anchor = cursor
+        self._marks_changed()
+
+    def action_mark_all(self) -> None:
+        """Mark every row of the view (after a filter: every bug it found)."""
+        table = self.table
+        total = len(table.source)
+        if total > MARK_ALL_LIMIT:
+            self.notify(
+                f"{total:,} rows: filter the list first (/ or f) to mark at most "
+                f"{MARK_ALL_LIMIT:,}",
+                severity="warning",
+            )
+            return
+        table.marked.update(row.key for row in table.source.rows(0, total) if not row.group)
+        self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        self.table.refresh()
         self.show_view_bar()
 
     def action_undo(self) -> None:
+        """Take back the last decision: only its data. The view, the filter and the marks
+        stay as they are; the cursor goes to the restored bug(s) the view shows."""
         if not self.undo_stack:
             self.notify("Nothing to undo")
             return
         step = self.undo_stack.pop()
-        try:
-            # Back only the fields the decision set, and only where they still hold its value:
-            # an edit made since (here or in another process) is never reverted.
-            self.session.repo.save_changes_many(list(zip(step.after, step.before, strict=True)))
-        except StaleEditError as error:
-            self.notify(f"Could not undo {step.label}: {error}", severity="warning")
-            self.data_changed()
+        restored = self._write_step(step, undo=True)
+        if restored is None:
             return
-        except Exception as error:
-            self.undo_stack.append(step)
-            self.notify(f"Undo failed: {error}", severity="error")
-            return
+        self.redo_stack.append(step)
         self.decisions[step.label] -= len(step.before)
         if self.decisions[step.label] <= 0:
             del self.decisions[step.label]
         undone = {bug.id for bug in step.before}
         self.analysis_due = [bug_id for bug_id in self.analysis_due if bug_id not in undone]
-        self.notify(f"Undone: {step.label} ({len(step.before)} bug(s))")
-        self._after_change(advance=False)
-        if len(step.before) == 1 and step.before[0].id is not None:
-            self.select_entity(step.before[0].id)
+        self.notify(f"Undone: {step.label} ({len(step.before)} bug(s)); U redoes")
+        self._after_change(land_on=[f"bug:{bug.id}" for bug in step.before])
+
+    def action_redo(self) -> None:
+        """Make the last undone decision again, on the same bugs."""
+        if not self.redo_stack:
+            self.notify("Nothing to redo")
+            return
+        step = self.redo_stack.pop()
+        keys = {f"bug:{bug.id}" for bug in step.before}
+        following = self._next_undecided(keys)
+        after = self._write_step(step, undo=False)
+        if after is None:
+            return
+        self.undo_stack.append(UndoStep(step.label, step.before, tuple(after)))
+        self.decisions[step.label] += len(after)
+        self._ask_for_analysis(step.before, after)
+        self.notify(f"Redone: {step.label} ({len(after)} bug(s))")
+        self._after_change(land_on=[following] if following is not None else [])
+
+    def _write_step(self, step: UndoStep, undo: bool) -> list[Bug] | None:
+        """Write a decision back (undo) or again (redo): only the fields it set, and only
+        where they still hold the value it left (an edit made since, here or in another
+        process, is never reverted). None when nothing was written."""
+        old, new = (step.after, step.before) if undo else (step.before, step.after)
+        pairs = zip(old, new, strict=True)
+        verb = "undo" if undo else "redo"
+        try:
+            return self.session.repo.save_changes_many(list(pairs))
+        except StaleEditError as error:
+            self.notify(f"Could not {verb} {step.label}: {error}", severity="warning")
+            self.data_changed()
+            return None
+        except Exception as error:
+            (self.undo_stack if undo else self.redo_stack).append(step)
+            self.notify(f"{verb.capitalize()} failed: {error}", severity="error")
+            return None
 
     # -- detail -------------------------------------------------------------------------------
 
@@ -594,7 +855,7 @@ class BugsScreen(OpsScreen):
                 if edited.root_cause and bug_id in self.analysis_due:
                     self.analysis_due.remove(bug_id)
                 self.notify("Bug saved")
-                self._after_change(advance=False)
+                self._after_change(land_on=[f"bug:{bug_id}"])
 
         detail = BugDetail(
             bug,
@@ -629,6 +890,7 @@ class BugsScreen(OpsScreen):
     def action_toggle_view(self) -> None:
         self.view = "all" if self.view == "inbox" else "inbox"
         self.table.marked.clear()
+        self.mark_anchor = None
         self.show_list()
 
     def action_filter(self) -> None:
@@ -642,8 +904,8 @@ class BugsScreen(OpsScreen):
             self.show_list()
         elif self.table.marked:
             self.table.marked.clear()
-            self.table.refresh()
-            self.show_view_bar()
+            self.mark_anchor = None
+            self._marks_changed()
         self.set_focus(self.table)
 
     @on(Input.Changed, "#filter")
