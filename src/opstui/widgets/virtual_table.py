@@ -14,6 +14,7 @@ from typing import ClassVar, Generic, Literal, Protocol, TypeVar
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
@@ -23,6 +24,7 @@ from textual.strip import Strip
 from textual.visual import Visual
 
 from opstui.domain.text import clean_line
+from opstui.widgets.readable import readable_strip
 
 T = TypeVar("T")
 
@@ -401,4 +403,10 @@ class VirtualTable(ScrollView, can_focus=True):
                     content = content.stylize_before(row.style)
         strips = Visual.to_strips(self, content, full_width, 1, style, pad=True)
         strip = strips[0] if strips else Strip.blank(full_width, style.rich_style)
-        return strip.crop(scroll_x, scroll_x + width)
+        # A cell's colour that cannot be read on this row (the cursor's, a mark's) gives
+        # way to the row's own text colour.
+        text_color = style.rich_style.color
+        return readable_strip(
+            strip.crop(scroll_x, scroll_x + width),
+            Color.from_rich_color(text_color) if text_color is not None else None,
+        )
