@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from opstui.data.repository import Repository
 from opstui.domain.customers import ROADMAP_CANDIDATE_MIN_CUSTOMERS, Health, health, nps
@@ -37,6 +37,7 @@ from opstui.modals.feedback_form import log_feedback
 from opstui.modals.request_picker import link_to_request
 from opstui.screens.customer_records import add_nps, edit_customer
 from opstui.widgets.customer_cells import BAND_STYLES, KIND_STYLES, money, nps_value, plural
+from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.history_view import HistoryView
 from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable, text_cell
 
@@ -249,7 +250,7 @@ class CustomerDetail(ModalScreen[bool]):
             yield Static(id="feedback-text")
             yield Static(Content("History"), classes="section-title")
             yield HistoryView(shown=HISTORY_SHOWN, id="customer-history")
-            yield Footer()
+            yield FittingFooter()
 
     def on_mount(self) -> None:
         try:

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from opstui.data.figures import CustomerHealth
 from opstui.data.repository import Repository
@@ -24,6 +24,7 @@ from opstui.widgets.customer_cells import (
     plural,
     status_cell,
 )
+from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable, text_cell
 
 ASKER_COLUMNS = (
@@ -87,7 +88,7 @@ class RequestDetail(ModalScreen[None]):
             yield Static(request_heading(self.ranked), id="request-title")
             yield Static(Content("Who asked, worst health first"), classes="section-title")
             yield VirtualTable(ASKER_COLUMNS, id="askers")
-            yield Footer()
+            yield FittingFooter()
 
     def on_mount(self) -> None:
         request_id = self.ranked.request.id or -1

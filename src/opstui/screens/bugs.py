@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from opstui.data.bug_queries import BugQuery
 from opstui.data.figures import week_bug_matrix
@@ -41,6 +41,7 @@ from opstui.screens.base import OpsScreen
 from opstui.screens.importing import ImportFlow
 from opstui.widgets.bug_list import COLUMNS, BugPages
 from opstui.widgets.bug_matrix import BugMatrixView
+from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.virtual_table import VirtualTable
 
@@ -271,7 +272,7 @@ class BugsScreen(OpsScreen):
         yield VirtualTable(COLUMNS, id="bugs")
         with Horizontal(id="footer-row"):
             # ctrl+p still opens the palette; its footer key would push the keys off.
-            yield Footer(show_command_palette=False)
+            yield FittingFooter(show_command_palette=False)
             yield Static(id="mark-count")
 
     @property

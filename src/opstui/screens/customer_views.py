@@ -37,16 +37,16 @@ from opstui.widgets.virtual_table import Column, Row, text_cell
 HEALTH_COLUMNS = (
     Column("flag", "⚑", 1),
     Column("name", "Customer", 20, min_width=14),
-    Column("company", "Company", 9),
+    Column("company", "Company", 9, drop=6),
     Column("arr", "ARR", 6, align="right"),
     Column("nps", "NPS (n)", 9, align="right"),
-    Column("users", "Users", 9, align="right"),
-    Column("features", "Feat.", 5, align="right"),
-    Column("tickets", "Tickets", 7),
+    Column("users", "Users", 9, align="right", drop=4),
+    Column("features", "Feat.", 5, align="right", drop=3),
+    Column("tickets", "Tickets", 7, drop=1),
     Column("churn", "Churn", 6),
     Column("health", "Health", 16),
-    Column("csm", "CSM", 12, min_width=8),
-    Column("renewal", "Renewal", 10),
+    Column("csm", "CSM", 12, min_width=8, drop=5),
+    Column("renewal", "Renewal", 10, drop=2),
 )
 BOARD_COLUMNS = (
     Column("rank", "#", 3, align="right"),
@@ -54,9 +54,9 @@ BOARD_COLUMNS = (
     Column("customers", "Customers", 9, align="right"),
     Column("arr", "ARR", 7, align="right"),
     Column("status", "Status", 10),
-    Column("effort", "Effort", 10),
-    Column("epic", "Epic", 26),
-    Column("candidate", "Roadmap", 11),
+    Column("effort", "Effort", 10, drop=2),
+    Column("epic", "Epic", 26, drop=3),
+    Column("candidate", "Roadmap", 11, drop=1),
 )
 
 

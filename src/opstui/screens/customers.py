@@ -16,7 +16,7 @@ from typing import ClassVar, Literal
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from opstui.data.figures import CustomerHealth, customer_health, previous_snapshot, ranked_requests
 from opstui.domain.customers import nps
@@ -50,6 +50,7 @@ from opstui.screens.customer_views import (
 )
 from opstui.screens.filtering import FilterableScreen
 from opstui.screens.importing import ImportFlow
+from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.virtual_table import Column, LazyRows, Row, VirtualTable
 
@@ -233,7 +234,7 @@ class CustomersScreen(FilterableScreen):
         yield Static(id="first-run")
         yield VirtualTable(HEALTH_COLUMNS, id="health")
         yield VirtualTable(BOARD_COLUMNS, id="requests")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.filter_input.display = False

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from opstui.data.figures import current_escalations, risk_register, week_bug_matrix
 from opstui.domain.bugs import BugMatrix
@@ -38,6 +38,7 @@ from opstui.domain.review import (
 from opstui.domain.text import clean_line, clean_text
 from opstui.screens.portfolio import summary_content
 from opstui.widgets.bug_matrix import matrix_content
+from opstui.widgets.fitting_footer import FittingFooter
 
 if TYPE_CHECKING:
     from opstui.app import OpsApp
@@ -90,7 +91,9 @@ class MeetingScreen(Screen[None]):
     DEFAULT_CSS = """
     MeetingScreen { background: $background; }
     MeetingScreen #meeting-bar { height: 3; padding: 1 2 0 2; background: $panel; }
-    MeetingScreen #meeting-body { height: 1fr; padding: 1 2; }
+    MeetingScreen #meeting-body { height: 1fr; padding: 1 2; overflow-x: auto; }
+    /* A table line stays one line on a narrow terminal: it scrolls, it does not wrap. */
+    MeetingScreen #meeting-content { width: auto; text-wrap: nowrap; }
     MeetingScreen #meeting-notes { height: 6; margin: 0 2; border: round $accent; }
     MeetingScreen #meeting-notes:focus { border: round $primary; }
     """
@@ -128,7 +131,7 @@ class MeetingScreen(Screen[None]):
         with VerticalScroll(id="meeting-body"):
             yield Static(id="meeting-content")
         yield TextArea(id="meeting-notes", soft_wrap=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.notes = self.ops.session.repo.meeting_notes(self.week)

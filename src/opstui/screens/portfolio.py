@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, ClassVar
 
@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from opstui.data.figures import previous_figure
 from opstui.data.repository import Repository
@@ -25,6 +25,7 @@ from opstui.modals.confirm import ConfirmDialog
 from opstui.modals.project_form import ProjectForm
 from opstui.modals.setup_forms import CompanyForm
 from opstui.screens.filtering import FilterableScreen
+from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.problem_marks import mark_problems
 from opstui.widgets.trend import delta
@@ -40,16 +41,18 @@ BAR_WIDTH = 6
 
 COLUMNS = (
     Column("name", "Project", 28),
-    Column("company", "Company", 10),
+    Column("company", "Company", 10, drop=3),
     Column("phase", "Phase", 11),
-    Column("progress", "Progress", 11),
+    Column("progress", "Progress", 11, drop=1),
     Column("status", "Status", 11),
     Column("milestone", "Next milestone", 28),
     Column("risk", "Risk", 6),
-    Column("completion", "Complete", 8),
+    Column("completion", "Complete", 8, drop=2),
     Column("slip", "Slip", 5, align="right"),
-    Column("pm", "PM", 14),
+    Column("pm", "PM", 14, drop=4),
 )
+"""On a narrow terminal PM, company, completion date and progress go (in that order) before
+status, risk and slip: the columns the review reads."""
 FLEX_COLUMNS = {"name": 18, "milestone": 18, "pm": 10, "completion": 6}
 """Columns that give up width on narrow terminals, with the least each keeps."""
 
@@ -176,7 +179,7 @@ class PortfolioScreen(FilterableScreen):
         yield Static(id="empty-state")
         yield Input(placeholder="Filter: name, company, PM, milestone", id="filter")
         yield VirtualTable(COLUMNS, id="projects")
-        yield Footer()
+        yield FittingFooter()
 
     @property
     def table(self) -> VirtualTable:
@@ -209,9 +212,9 @@ class PortfolioScreen(FilterableScreen):
             if least is not None and shrink > 0:
                 give = min(shrink, column.width - least)
                 shrink -= give
-                column = Column(column.key, column.label, column.width - give, column.align)
+                column = replace(column, width=column.width - give)
             columns.append(column)
-        if [c.key for c in columns] != [c.key for c in self.table.columns]:
+        if [c.key for c in columns] != [c.key for c in self.table.base_columns]:
             self._rows = {}
         self.table.set_columns(columns)
         if self.data is not None:
@@ -296,9 +299,9 @@ class PortfolioScreen(FilterableScreen):
         }
         row = Row(
             key=f"project:{project.id}",
-            cells=tuple(cells[column.key] for column in self.table.columns),
+            cells=tuple(cells[column.key] for column in self.table.base_columns),
         )
-        row = mark_problems(row, project.row_problems, self.table.columns)
+        row = mark_problems(row, project.row_problems, self.table.base_columns)
         self._rows[project.id] = row
         return row
 

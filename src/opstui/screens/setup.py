@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from opstui.domain.models import Company, Model, Person, Product
 from opstui.domain.records import choosable
@@ -25,6 +25,7 @@ from opstui.modals.model_form import ModelForm
 from opstui.modals.retire_dialog import RetireChoice, RetireDialog
 from opstui.modals.setup_forms import CompanyForm, PersonForm, ProductForm
 from opstui.screens.filtering import FilterableScreen
+from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.setup_rows import (
     COMPANY_COLUMNS,
@@ -128,7 +129,7 @@ class SetupScreen(FilterableScreen):
                 yield VirtualTable(COMPANY_COLUMNS, id="companies-table")
             with TabPane("People", id="people"):
                 yield VirtualTable(PEOPLE_COLUMNS, id="people-table")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.filter_input.display = False

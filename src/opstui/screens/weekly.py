@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from opstui.data.figures import current_escalations, risk_register
 from opstui.data.repository import Repository
@@ -57,6 +57,7 @@ from opstui.modals.export_preview import ExportPreview
 from opstui.modals.model_form import Field, ModelForm
 from opstui.modals.preread_dialog import PrereadDialog
 from opstui.screens.base import OpsScreen
+from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.virtual_table import ListSource, VirtualTable
 from opstui.widgets.weekly_rows import (
@@ -219,7 +220,7 @@ class WeeklyScreen(OpsScreen):
                 yield VirtualTable(RISK_COLUMNS, id="risks-table")
             with TabPane("Changes", id="changes"), VerticalScroll():
                 yield Static(id="changes-view")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.week = self.week or self.session.week

@@ -26,12 +26,12 @@ COLUMNS = (
     Column("mark", "", 1),
     Column("id", "#", 7, align="right"),
     Column("priority", "Pri", 4),
-    Column("title", "Title", 40, min_width=20),
-    Column("company", "Company", 10),
+    Column("title", "Title", 40, min_width=20, max_width=60),
+    Column("company", "Company", 10, drop=1),
     Column("status", "Status", 11),
-    Column("assignee", "Assignee", 14),
+    Column("assignee", "Assignee", 14, drop=2),
     Column("opened", "Age", 5, align="right"),
-    Column("flags", "Flags", 14),
+    Column("flags", "Flags", 14, drop=3),
 )
 
 
@@ -45,7 +45,7 @@ def bug_row(bug: BugListRow, today: date, marked: Callable[[str], bool]) -> Row:
         flags.append(Content.styled("analysis?", "$warning"))
     if bug.snoozed_until is not None and bug.snoozed_until > today:
         flags.append(Content.styled(f"zz {bug.snoozed_until:%b %d}", "dim"))
-    age = (today - bug.opened_at.date()).days
+    age = max(0, (today - bug.opened_at.date()).days)  # opened after the as-of date: new
     done = bug.status in (BugStatus.RESOLVED, BugStatus.CLOSED, BugStatus.DUPLICATE)
     row = Row(
         key=key,

@@ -9,7 +9,8 @@ from opstui.domain.bugs import BugMatrix, BugMatrixRow
 from opstui.domain.enums import Priority
 from opstui.domain.text import clean_line
 
-_WIDTHS = (16, 5, 5, 5, 5, 10, 11, 10, 6)
+_WIDTHS = (14, 4, 4, 4, 4, 9, 10, 8, 5)
+"""70 cells with the padding: one line per company on an 80-column terminal."""
 _HEADINGS = ("Company", "P0", "P1", "P2", "P3", "Untriaged", "Resolution", "Avg days", "Trend")
 
 

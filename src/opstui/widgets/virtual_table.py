@@ -40,6 +40,12 @@ class Column:
     min_width: int | None = None
     """A flexible column: it takes the table's spare width and gives some back, down to
     this, when the terminal is narrow."""
+    max_width: int | None = None
+    """How wide a flexible column grows on a wide terminal (default: 1.5 × `width`); the
+    spare width beyond goes to the next flexible column, then stays empty."""
+    drop: int = 0
+    """When even the least widths do not fit, the column with the highest `drop` goes
+    first (0: never dropped). The columns that say most (status, risk, slip) keep 0."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +216,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self.base_columns: list[Column] = list(columns)
         """The columns as declared; `columns` are the same fitted to the width."""
         self.columns: list[Column] = list(columns)
+        self.kept: list[int] = list(range(len(columns)))
+        """Which of `base_columns` are shown (indices): rows give a cell for each of them."""
         self.source: RowSource = ListSource()
         self.marked: set[str] = set()
         """Keys of rows marked for a bulk action."""
@@ -227,15 +235,35 @@ class VirtualTable(ScrollView, can_focus=True):
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """Share the width among flexible columns: the first grows, all shrink to their minimum."""
+        """Fit the columns to the width: on a narrow terminal the columns that say least
+        are dropped (highest `drop` first) until the least widths fit, then the flexible
+        ones shrink to their minimum; on a wide one the flexible ones grow, each up to its
+        `max_width`."""
         available = self.scrollable_content_region.width
-        columns = list(self.base_columns)
+        kept = list(range(len(self.base_columns)))
+
+        def least(index: int) -> int:
+            column = self.base_columns[index]
+            return (column.min_width or column.width) + 1
+
+        if available > 0:
+            while sum(least(i) for i in kept) > available:
+                droppable = [i for i in kept if self.base_columns[i].drop > 0]
+                if not droppable:
+                    break
+                kept.remove(max(droppable, key=lambda i: (self.base_columns[i].drop, i)))
+        self.kept = kept
+        columns = [self.base_columns[i] for i in kept]
         flexible = [i for i, column in enumerate(columns) if column.min_width is not None]
         spare = available - sum(column.width + 1 for column in columns)
         if available > 0 and flexible:
             if spare > 0:
-                grow = columns[flexible[0]]
-                columns[flexible[0]] = replace(grow, width=grow.width + spare)
+                for index in flexible:
+                    grow = columns[index]
+                    limit = grow.max_width or grow.width * 3 // 2
+                    give = min(spare, max(0, limit - grow.width))
+                    columns[index] = replace(grow, width=grow.width + give)
+                    spare -= give
             else:
                 for index in flexible:
                     column = columns[index]
@@ -398,7 +426,10 @@ class VirtualTable(ScrollView, can_focus=True):
                     style = self.get_visual_style("virtual-table--marked")
                 else:
                     style = self.visual_style
-                content = self._line(row.cells)
+                cells = row.cells
+                if len(self.kept) != len(self.base_columns):  # narrow: some columns dropped
+                    cells = tuple(cells[i] for i in self.kept if i < len(cells))
+                content = self._line(cells)
                 if row.style:
                     content = content.stylize_before(row.style)
         strips = Visual.to_strips(self, content, full_width, 1, style, pad=True)
