@@ -16,7 +16,8 @@ from pathlib import Path
 from opstui.data import sample_seed as seed
 from opstui.data.config import Config
 from opstui.data.figures import week_snapshot
-from opstui.data.repository import Repository, record_of
+from opstui.data.repository import Repository
+from opstui.data.store import record_of
 from opstui.data.workspace import building_workspace
 from opstui.domain.enums import (
     SUBMISSION_PARTS,
