@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlite_utils import Database
 
 from opstui.data.row_problems import ProblemLog, read_bad_row, row_name
+from opstui.domain.bugs import URGENT_PRIORITIES
 from opstui.domain.enums import OPEN_BUG_STATUSES, BugStatus, Priority
 from opstui.domain.limits import typed_integer
 from opstui.domain.models import Bug
@@ -34,6 +35,11 @@ SORT_COLUMNS: dict[str, str] = {
 
 _OPEN = tuple(status.value for status in OPEN_BUG_STATUSES)
 _OPEN_SQL = ", ".join(f"'{status}'" for status in _OPEN)
+_URGENT_SQL = ", ".join(f"'{priority.value}'" for priority in URGENT_PRIORITIES)
+_NEEDS_ANALYSIS_SQL = (
+    f"(b.priority IN ({_URGENT_SQL}) AND b.status IN ({_OPEN_SQL}) AND trim(b.root_cause) = '')"
+)
+"""`domain.bugs.needs_analysis`, per row of a list."""
 INBOX_INDEX = "bugs_inbox"
 """The partial index of untriaged open bugs (schema 0007); its condition is `_INBOX`."""
 _INBOX = f"b.priority IS NULL AND b.status IN ({_OPEN_SQL})"
@@ -192,8 +198,7 @@ def page_bugs(
         SELECT b.id, b.title, b.priority, b.status, coalesce(c.name, '') AS company,
                b.company_id, coalesce(p.name, '') AS assignee, b.opened_at, b.security_flag,
                b.snoozed_until,
-               (b.priority IN ('P0', 'P1') AND b.status IN ('open', 'in progress')
-                AND b.root_cause = '') AS needs_analysis
+               {_NEEDS_ANALYSIS_SQL} AS needs_analysis
         FROM bugs b
         LEFT JOIN companies c ON c.id = b.company_id
         LEFT JOIN people p ON p.id = b.assignee_id

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from opstui.data.repository import Repository
-from opstui.domain.bugs import BugMatrix, CompanyBugCounts, bug_matrix
+from opstui.domain.bugs import URGENT_PRIORITIES, BugMatrix, CompanyBugCounts, bug_matrix
 from opstui.domain.customers import Health, RankedRequest, health, nps, rank_requests
 from opstui.domain.enums import Priority, ProjectStatus, RiskStatus
 from opstui.domain.escalations import Escalation, escalations
@@ -35,8 +35,6 @@ from opstui.domain.snapshot import (
     SnapshotData,
     TargetsFigure,
 )
-
-_CRITICAL = (Priority.P0, Priority.P1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +252,7 @@ def _critical_bug_figures(
     bugs: Sequence[Bug], companies: Mapping[int, str]
 ) -> tuple[CriticalBugFigure, ...]:
     critical = sorted(
-        (bug for bug in bugs if bug.priority in _CRITICAL),
+        (bug for bug in bugs if bug.priority in URGENT_PRIORITIES),
         key=lambda bug: (bug.priority != Priority.P0, bug.opened_at, bug.id or 0),
     )
     return tuple(

@@ -19,6 +19,7 @@ from opstui.data.figures import week_snapshot
 from opstui.data.repository import Repository
 from opstui.data.store import record_of
 from opstui.data.workspace import building_workspace
+from opstui.domain.bugs import is_urgent
 from opstui.domain.enums import (
     SUBMISSION_PARTS,
     ActionPriority,
@@ -462,7 +463,7 @@ class _Generator:
         """Analysis fields on open P0/P1 bugs, the P0 playbook, customer links."""
         customers = sorted(self.customers.values())
         for bug in self.repo.escalation_bugs():
-            if bug.priority not in (Priority.P0, Priority.P1) or bug.id is None:
+            if not is_urgent(bug.priority) or bug.id is None:
                 continue
             affected = self.rng.sample(customers, k=min(len(customers), self.rng.randrange(1, 4)))
             for customer_id in affected:

@@ -8,7 +8,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from opstui.domain.enums import PLAYBOOK_WINDOWS, PlaybookStep, Priority, Trend
+from opstui.domain.enums import (
+    OPEN_BUG_STATUSES,
+    PLAYBOOK_WINDOWS,
+    BugStatus,
+    PlaybookStep,
+    Priority,
+    Trend,
+)
 from opstui.domain.settings import BugTargets
 
 TOTAL_LABEL = "Total"
@@ -17,6 +24,25 @@ TOTAL_LABEL = "Total"
 # Rates and averages are rounded to 0.1, so a difference of exactly one tolerance can come
 # out a hair below it in floating point (87.3 - 86.3 = 0.99999...).
 _EPSILON = 1e-9
+
+
+URGENT_PRIORITIES: tuple[Priority, ...] = (Priority.P0, Priority.P1)
+"""P0 and P1: escalated while open, and each needs its analysis (customers affected, revenue
+impact, root cause, expected fix date, prevention)."""
+
+
+def is_urgent(priority: Priority | None) -> bool:
+    return priority in URGENT_PRIORITIES
+
+
+def needs_analysis(priority: Priority | None, status: BugStatus, root_cause: str) -> bool:
+    """An open P0/P1 bug whose root cause nobody has written yet."""
+    return is_urgent(priority) and status in OPEN_BUG_STATUSES and not root_cause.strip()
+
+
+def became_urgent(before: Priority | None, after: Priority | None) -> bool:
+    """A decision that raised a bug to P0/P1 (the moment its analysis is asked for)."""
+    return is_urgent(after) and not is_urgent(before)
 
 
 @dataclass(frozen=True, slots=True)

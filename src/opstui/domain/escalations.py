@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from opstui.domain.bugs import URGENT_PRIORITIES
 from opstui.domain.enums import OPEN_BUG_STATUSES, EscalationTrigger, Priority
 from opstui.domain.models import Bug, Customer, Project
 from opstui.domain.portfolio import is_slipping, slip_days
@@ -14,7 +15,6 @@ from opstui.domain.text import clean_line
 
 EscalationKind = Literal["bug", "project", "customer"]
 
-_URGENT_PRIORITIES = (Priority.P0, Priority.P1)
 _TRIGGER_ORDER = {trigger: index for index, trigger in enumerate(EscalationTrigger)}
 _PRIORITY_ORDER = {priority: index for index, priority in enumerate(Priority)}
 # Untriaged bugs, projects and customers sort after every priority.
@@ -70,7 +70,7 @@ def escalations(
         detail = f"{bug.priority or 'untriaged'} · open {_plural(days_open, 'day')}"
         rank = _PRIORITY_ORDER[bug.priority] if bug.priority is not None else _NO_PRIORITY
         triggers = []
-        if bug.priority in _URGENT_PRIORITIES:
+        if bug.priority in URGENT_PRIORITIES:
             triggers.append(EscalationTrigger.BUG_UNRESOLVED)
         if bug.security_flag:
             triggers.append(EscalationTrigger.SECURITY)

@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from opstui.domain.bugs import minutes_since, playbook_state
+from opstui.domain.bugs import is_urgent, minutes_since, playbook_state
 from opstui.domain.enums import PlaybookStep, Priority
 from opstui.domain.history import Change, StaleEditError
 from opstui.domain.models import Bug, PlaybookCheck, field_errors
@@ -89,7 +89,7 @@ class BugDetail(DiscardGuard, ModalScreen[Bug | None]):
 
     @property
     def analysed(self) -> bool:
-        return self.bug.priority in (Priority.P0, Priority.P1)
+        return is_urgent(self.bug.priority)
 
     def compose(self) -> ComposeResult:
         bug = self.bug

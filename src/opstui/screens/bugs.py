@@ -24,7 +24,12 @@ from textual.widgets import Input, Static
 
 from opstui.data.bug_queries import BugQuery
 from opstui.data.figures import week_bug_matrix
-from opstui.domain.bugs import BugMatrix, priority_change_is_serious
+from opstui.domain.bugs import (
+    BugMatrix,
+    became_urgent,
+    needs_analysis,
+    priority_change_is_serious,
+)
 from opstui.domain.enums import BugStatus, PlaybookStep, Priority
 from opstui.domain.history import StaleEditError
 from opstui.domain.models import Bug, SavedFilter
@@ -551,9 +556,10 @@ class BugsScreen(OpsScreen):
 
     def _ask_for_analysis(self, before: Sequence[Bug], after: Sequence[Bug]) -> None:
         """A bug that became P0/P1 needs its analysis: asked without stopping the triage."""
-        urgent = (Priority.P0, Priority.P1)
         for old, new in zip(before, after, strict=True):
-            if new.priority in urgent and old.priority not in urgent and not new.root_cause:
+            if became_urgent(old.priority, new.priority) and needs_analysis(
+                new.priority, new.status, new.root_cause
+            ):
                 self._analysis_needed(new)
 
     def _analysis_needed(self, bug: Bug) -> None:
@@ -599,7 +605,7 @@ class BugsScreen(OpsScreen):
         else:
             where = "" if self.view == "all" else " (v shows all bugs)"
             self.notify(f"Bug #{stored.id} added as {stored.priority.value}{links}{where}")
-            if stored.priority in (Priority.P0, Priority.P1):
+            if needs_analysis(stored.priority, stored.status, stored.root_cause):
                 self._analysis_needed(stored)
         self._after_change(land_on=[f"bug:{stored.id}"])
         return None

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
 from opstui.data.figures import current_escalations, risk_register, week_bug_matrix
-from opstui.domain.bugs import BugMatrix
+from opstui.domain.bugs import URGENT_PRIORITIES, BugMatrix, is_urgent
 from opstui.domain.enums import OPEN_BUG_STATUSES, DecisionCategory, Phase, Priority
 from opstui.domain.escalations import Escalation
 from opstui.domain.models import Bug, Project
@@ -359,7 +359,7 @@ class MeetingScreen(Screen[None]):
             urgent = [
                 bug
                 for bug in repo.escalation_bugs()
-                if bug.priority in (Priority.P0, Priority.P1) and bug.status in OPEN_BUG_STATUSES
+                if is_urgent(bug.priority) and bug.status in OPEN_BUG_STATUSES
             ]
             escalations = current_escalations(repo, session.today)
         customers = [item for item in escalations if item.kind == "customer"]
@@ -380,7 +380,7 @@ class MeetingScreen(Screen[None]):
             matrix_content(data.matrix),
             Content(""),
         ]
-        for priority in (Priority.P0, Priority.P1):
+        for priority in URGENT_PRIORITIES:
             bugs = [bug for bug in urgent if bug.priority is priority]
             title = (
                 "Critical P0 bug analysis"
