@@ -58,3 +58,46 @@ def test_every_write_transaction_begins_immediate(demo_repo: Repository) -> None
         demo_repo.db.conn.set_trace_callback(None)
     begins = [s for s in statements if s.upper().startswith("BEGIN")]
     assert begins == ["BEGIN IMMEDIATE"]
+
+
+async def test_a_write_that_stays_locked_says_so_and_a_form_keeps_what_was_typed(
+    demo_repo: Repository, demo_path: Path
+) -> None:
+    from textual.widgets import Input, Static
+
+    from opstui.modals.form_base import FormScreen
+    from tests.app_harness import SIZE, demo_app, settle
+
+    demo_repo.db.conn.execute("PRAGMA busy_timeout = 300")  # a short wait, for the test
+    before = [(p.id, p.risk, p.next_milestone) for p in demo_repo.projects()]
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        holder = sqlite3.connect(demo_path)
+        holder.execute("BEGIN IMMEDIATE")  # another program keeps the write lock
+        try:
+            await pilot.press("r")  # a quick action: cycle the risk
+            await settle(pilot)
+            said = [n.message for n in app._notifications]
+            assert any("Not saved" in m and "busy" in m for m in said), said
+
+            await pilot.press("enter")  # a form: the typing must survive the refusal
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, FormScreen)
+            form.query_one("#field-next_milestone", Input).value = "Beta sign-off"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is form
+            message = str(form.query_one("#error-__root__", Static).render())
+            assert "stayed busy" in message and "ctrl+s tries again" in message
+            assert form.query_one("#field-next_milestone", Input).value == "Beta sign-off"
+        finally:
+            holder.rollback()
+            holder.close()
+        await pilot.press("ctrl+s")  # the lock is free now: the same typing is saved
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+    after = {p.id: p.next_milestone for p in demo_repo.projects()}
+    assert "Beta sign-off" in after.values()
+    assert [(i, r) for i, r, _ in before] == [(p.id, p.risk) for p in demo_repo.projects()]

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.screen import Screen
 from textual.worker import Worker
 
+from opstui.data.workspace import NOTHING_CHANGED, explain_failure
+from opstui.domain.history import StaleEditError
 from opstui.widgets.header import WorkspaceHeader
 
 if TYPE_CHECKING:
     from opstui.app import OpsApp
     from opstui.session import Session
+
+
+def not_saved_words(error: Exception, workspace: Path | None) -> str:
+    """Why a write from a screen stored nothing, in words: who changed the record meanwhile,
+    or that the workspace stayed busy past the wait, or the error itself."""
+    if isinstance(error, StaleEditError):
+        return f"Not saved: {error}. The screen shows the latest."
+    if isinstance(error, sqlite3.Error):
+        return (
+            f"Not saved: {explain_failure(workspace or Path('workspace'), error, NOTHING_CHANGED)}"
+        )
+    return f"Not saved: {error}"
 
 
 class OpsScreen(Screen[None]):

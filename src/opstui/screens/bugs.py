@@ -42,7 +42,7 @@ from opstui.modals.confirm import ConfirmDialog
 from opstui.modals.date_prompt import DatePrompt
 from opstui.modals.picker import Picker
 from opstui.modals.text_prompt import TextPrompt
-from opstui.screens.base import OpsScreen
+from opstui.screens.base import OpsScreen, not_saved_words
 from opstui.screens.importing import ImportFlow
 from opstui.widgets.bug_list import COLUMNS, BugPages
 from opstui.widgets.bug_matrix import BugMatrixView
@@ -504,7 +504,7 @@ class BugsScreen(OpsScreen):
             # Only the fields the decision changes, and only where nobody changed them since.
             after = repo.save_changes_many(list(zip(before, after, strict=True)))
         except Exception as error:  # nothing was stored: the change is one transaction
-            self.notify(f"Not saved: {error}", severity="error")
+            self.notify(not_saved_words(error, self.session.repo.path), severity="error")
             return
         self.undo_stack.append(UndoStep(label, tuple(before), tuple(after)))
         del self.undo_stack[:-UNDO_DEPTH]
@@ -954,7 +954,7 @@ class BugsScreen(OpsScreen):
                     )
                 )
             except Exception as error:
-                self.notify(f"Not saved: {error}", severity="error")
+                self.notify(not_saved_words(error, self.session.repo.path), severity="error")
                 return
             self.notify(f"Saved filter “{clean_line(name)}”")
 

@@ -25,6 +25,7 @@ from opstui.domain.text import clean_line
 from opstui.modals.customer_detail import CustomerDetail
 from opstui.modals.feedback_form import log_feedback
 from opstui.modals.request_detail import RequestDetail
+from opstui.screens.base import not_saved_words
 from opstui.screens.customer_records import (
     add_nps,
     edit_customer,
@@ -408,7 +409,7 @@ class CustomersScreen(FilterableScreen):
         try:
             change()
         except Exception as error:  # the write failed as a whole: nothing was stored
-            self.notify(f"Not saved: {error}", severity="error")
+            self.notify(not_saved_words(error, self.session.repo.path), severity="error")
             return
         self.notify(message)
         self._written()

@@ -24,6 +24,7 @@ from opstui.domain.text import clean_line
 from opstui.modals.confirm import ConfirmDialog
 from opstui.modals.project_form import ProjectForm
 from opstui.modals.setup_forms import CompanyForm
+from opstui.screens.base import not_saved_words
 from opstui.screens.filtering import FilterableScreen
 from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.header import WorkspaceHeader
@@ -413,10 +414,10 @@ class PortfolioScreen(FilterableScreen):
             result = change()
         except Exception as error:  # the write failed as a whole: nothing was stored
             if isinstance(error, StaleEditError):
-                self.notify(f"Not saved: {error}. The screen shows the latest.", severity="error")
+                self.notify(not_saved_words(error, self.session.repo.path), severity="error")
                 self.load(self.table.current_key)  # show what the other person saved
             else:
-                self.notify(f"Not saved: {error}", severity="error")
+                self.notify(not_saved_words(error, self.session.repo.path), severity="error")
             return
         self._saved(result, message)
 
@@ -508,7 +509,7 @@ class PortfolioScreen(FilterableScreen):
             try:
                 repo.add(company)
             except Exception as error:  # one transaction: nothing was stored
-                self.notify(f"Not saved: {error}", severity="error")
+                self.notify(not_saved_words(error, self.session.repo.path), severity="error")
                 return
             self.notify("Company added; now its first project")
             self.ops.data_changed()

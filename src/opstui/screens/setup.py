@@ -24,6 +24,7 @@ from opstui.domain.text import clean_line
 from opstui.modals.model_form import ModelForm
 from opstui.modals.retire_dialog import RetireChoice, RetireDialog
 from opstui.modals.setup_forms import CompanyForm, PersonForm, ProductForm
+from opstui.screens.base import not_saved_words
 from opstui.screens.filtering import FilterableScreen
 from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.header import WorkspaceHeader
@@ -228,7 +229,7 @@ class SetupScreen(FilterableScreen):
         try:
             keep = change()
         except Exception as error:  # the write failed as a whole: nothing was stored
-            self.notify(f"Not saved: {error}", severity="error")
+            self.notify(not_saved_words(error, self.session.repo.path), severity="error")
             return False
         self.notify(message)
         self.ops.data_changed()

@@ -56,7 +56,7 @@ from opstui.modals.confirm import ConfirmDialog
 from opstui.modals.export_preview import ExportPreview
 from opstui.modals.model_form import Field, ModelForm
 from opstui.modals.preread_dialog import PrereadDialog
-from opstui.screens.base import OpsScreen
+from opstui.screens.base import OpsScreen, not_saved_words
 from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.virtual_table import ListSource, VirtualTable
@@ -384,10 +384,10 @@ class WeeklyScreen(OpsScreen):
             change()
         except Exception as error:  # one transaction: nothing was stored
             if isinstance(error, StaleEditError):
-                self.notify(f"Not saved: {error}. The screen shows the latest.", severity="error")
+                self.notify(not_saved_words(error, self.session.repo.path), severity="error")
                 self.load()  # show what the other person saved
             else:
-                self.notify(f"Not saved: {error}", severity="error")
+                self.notify(not_saved_words(error, self.session.repo.path), severity="error")
             return
         self.notify(message)
         self.ops.data_changed()
