@@ -149,6 +149,14 @@ class TerminalSession:
                 tail = self.text[-400:].strip()
                 raise TerminalError(f"{' '.join(self.argv)}: {markers} not shown; last: {tail!r}")
 
+    def wait_for_output(self, after: int, timeout: float = 30.0) -> None:
+        """Wait until the program has written more than the first `after` bytes."""
+        deadline = time.perf_counter() + timeout
+        while len(self.output) <= after:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0 or not self._read(remaining):
+                raise TerminalError(f"{' '.join(self.argv)} wrote nothing more")
+
     def settle(self, quiet: float = 0.5, timeout: float = 30.0) -> None:
         """Wait until the program has written nothing and used no CPU for `quiet` seconds."""
         deadline = time.perf_counter() + timeout

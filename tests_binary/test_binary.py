@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -210,10 +209,14 @@ def test_the_demo_opens_in_a_terminal_and_every_screen_shows(binary: Path, home:
         ]
         assert outside == []
         for key, shows in WALK:
+            drawn = len(terminal.output)
             terminal.press(key)
             if shows is not None:
                 terminal.wait_for([shows])
-            else:  # a lone ESC is read as the escape key only after 100 ms (ESCDELAY)
-                time.sleep(0.3)
+            else:
+                # A lone ESC is the escape key only once the app has read it alone: wait for
+                # the redraw of the screen below, so the next key is not read with it.
+                terminal.wait_for_output(after=drawn)
+                terminal.settle(quiet=0.3)
         terminal.press("q")
         assert terminal.wait_exit() == 0
