@@ -16,7 +16,18 @@ from opstui.domain.bugs import URGENT_PRIORITIES, BugMatrix, CompanyBugCounts, b
 from opstui.domain.customers import Health, RankedRequest, health, nps, rank_requests
 from opstui.domain.enums import Priority, ProjectStatus, RiskStatus
 from opstui.domain.escalations import Escalation, escalations
-from opstui.domain.models import Bug, Customer, Kpis, Project
+from opstui.domain.history import Change
+from opstui.domain.models import (
+    Bug,
+    Company,
+    Customer,
+    FeatureRequest,
+    FeedbackEntry,
+    Kpis,
+    NpsResponse,
+    Person,
+    Project,
+)
 from opstui.domain.portfolio import portfolio_summary, slip_days, sort_projects_by_phase
 from opstui.domain.review import week_action_items, week_decisions
 from opstui.domain.settings import BugTargets, HealthModel
@@ -45,6 +56,57 @@ class CustomerHealth:
     nps: float | None
     responses: int
     health: Health
+
+
+CUSTOMER_HISTORY_SHOWN = 4
+"""Changes of the customer record its detail lists (the latest)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFile:
+    """Everything the detail shows about one customer."""
+
+    customer: Customer
+    company: str
+    """The name of the company serving the customer."""
+    csm: str
+    health: Health
+    nps: float | None
+    responses: list[NpsResponse]
+    feedback: list[FeedbackEntry]
+    requests: dict[int, FeatureRequest]
+    asked_for: list[FeatureRequest]
+    asking: dict[int, int]
+    """Customers asking, by request id."""
+    history: list[Change]
+    """The customer record's recorded changes, newest first."""
+
+
+def customer_file(
+    repo: Repository, customer_id: int, model: HealthModel, today: date
+) -> CustomerFile:
+    """One customer up close: its health explained, what it said and asked for, its NPS
+    responses and the record's history. Raises LookupError when it no longer exists."""
+    customer = repo.get(Customer, customer_id)
+    if customer is None:
+        raise LookupError("this customer no longer exists")
+    responses = repo.nps_responses(customer_id)
+    value = nps([response.score for response in responses])
+    company = repo.get(Company, customer.company_id)
+    csm = None if customer.csm_id is None else repo.get(Person, customer.csm_id)
+    return CustomerFile(
+        customer=customer,
+        company="" if company is None else company.name,
+        csm="" if csm is None else csm.name,
+        health=health(customer, value, len(responses), model, today),
+        nps=value,
+        responses=responses,
+        feedback=repo.feedback(customer_id),
+        requests={r.id: r for r in repo.feature_requests() if r.id is not None},
+        asked_for=repo.customer_requests(customer_id),
+        asking={rid: len(ids) for rid, ids in repo.request_asker_ids().items()},
+        history=repo.history_of(Customer, customer_id, limit=CUSTOMER_HISTORY_SHOWN + 1),
+    )
 
 
 def previous_snapshot(repo: Repository, week: str) -> SnapshotData | None:

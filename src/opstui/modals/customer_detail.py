@@ -7,35 +7,27 @@ computed from, its weight and the points it earned. Customer text is shown as te
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING, ClassVar, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from opstui.data.repository import Repository
-from opstui.domain.customers import ROADMAP_CANDIDATE_MIN_CUSTOMERS, Health, health, nps
+from opstui.data.figures import CUSTOMER_HISTORY_SHOWN, CustomerFile
+from opstui.domain.customers import ROADMAP_CANDIDATE_MIN_CUSTOMERS, Health
 from opstui.domain.enums import FeedbackKind
-from opstui.domain.history import Change
 from opstui.domain.models import (
-    Company,
     Customer,
     FeatureRequest,
     FeedbackEntry,
-    NpsResponse,
-    Person,
 )
 from opstui.domain.settings import HealthModel
 from opstui.domain.text import clean_line, clean_text
-from opstui.modals.feedback_form import log_feedback
-from opstui.modals.request_picker import link_to_request
-from opstui.screens.customer_records import add_nps, edit_customer
 from opstui.widgets.customer_cells import BAND_STYLES, KIND_STYLES, money, nps_value, plural
 from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.history_view import HistoryView
@@ -52,30 +44,6 @@ FEEDBACK_COLUMNS = (
 )
 MAX_RESPONSES = 6
 """NPS responses listed; older ones are counted."""
-
-
-HISTORY_SHOWN = 4
-"""Changes of the customer record the detail lists (the latest)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerFile:
-    """Everything the detail shows about one customer."""
-
-    customer: Customer
-    company: str
-    """The name of the company serving the customer."""
-    csm: str
-    health: Health
-    nps: float | None
-    responses: list[NpsResponse]
-    feedback: list[FeedbackEntry]
-    requests: dict[int, FeatureRequest]
-    asked_for: list[FeatureRequest]
-    asking: dict[int, int]
-    """Customers asking, by request id."""
-    history: list[Change]
-    """The customer record's recorded changes, newest first."""
 
 
 def why_content(result: Health, model: HealthModel) -> Content:
@@ -170,6 +138,34 @@ def voice_content(file: CustomerFile) -> Content:
     return Content("\n").join(lines)
 
 
+Stored = Callable[[str, int | None], None]
+"""Called after a write with what was stored, in words, and the customer to show."""
+
+
+class CustomerActions(Protocol):
+    """What the customer detail asks of the screen that opens it: the customer's file, and
+    each change it offers (the detail itself never reads or writes the workspace)."""
+
+    def load(self) -> CustomerFile:
+        """The customer's file as stored now; raises LookupError when it is gone."""
+        ...
+
+    def escalate(self, raised: bool) -> None: ...
+
+    def log_feedback(self, screen: Screen[Any], done: Callable[[], None]) -> None: ...
+
+    def link(
+        self,
+        screen: Screen[Any],
+        entry: FeedbackEntry,
+        done: Callable[[FeatureRequest | None], None],
+    ) -> None: ...
+
+    def edit(self, screen: Screen[Any], customer: Customer, done: Stored) -> None: ...
+
+    def add_nps(self, screen: Screen[Any], customer: Customer, done: Stored) -> None: ...
+
+
 class CustomerDetail(ModalScreen[bool]):
     """A customer's health explained, NPS, feedback and requests. Returns True when
     something was changed (the screen underneath reloads)."""
@@ -217,18 +213,11 @@ class CustomerDetail(ModalScreen[bool]):
         ),
     ]
 
-    def __init__(
-        self,
-        repo: Repository,
-        customer_id: int,
-        model: HealthModel,
-        today: date,
-    ) -> None:
+    def __init__(self, actions: CustomerActions, model: HealthModel) -> None:
         super().__init__()
-        self.repo = repo
-        self.customer_id = customer_id
+        self.actions = actions
+        """Where the detail's data comes from and where its changes go (the screen's)."""
         self.model = model
-        self.today = today
         self.file: CustomerFile | None = None
         self.changed = False
 
@@ -249,7 +238,7 @@ class CustomerDetail(ModalScreen[bool]):
             yield VirtualTable(FEEDBACK_COLUMNS, id="feedback")
             yield Static(id="feedback-text")
             yield Static(Content("History"), classes="section-title")
-            yield HistoryView(shown=HISTORY_SHOWN, id="customer-history")
+            yield HistoryView(shown=CUSTOMER_HISTORY_SHOWN, id="customer-history")
             yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -263,31 +252,8 @@ class CustomerDetail(ModalScreen[bool]):
 
     # -- data ---------------------------------------------------------------------------------
 
-    def load_file(self) -> CustomerFile:
-        repo = self.repo
-        customer = repo.get(Customer, self.customer_id)
-        if customer is None:
-            raise LookupError("this customer no longer exists")
-        responses = repo.nps_responses(self.customer_id)
-        value = nps([response.score for response in responses])
-        company = repo.get(Company, customer.company_id)
-        csm = None if customer.csm_id is None else repo.get(Person, customer.csm_id)
-        return CustomerFile(
-            customer=customer,
-            company="" if company is None else company.name,
-            csm="" if csm is None else csm.name,
-            health=health(customer, value, len(responses), self.model, self.today),
-            nps=value,
-            responses=responses,
-            feedback=repo.feedback(self.customer_id),
-            requests={r.id: r for r in repo.feature_requests() if r.id is not None},
-            asked_for=repo.customer_requests(self.customer_id),
-            asking={rid: len(ids) for rid, ids in repo.request_asker_ids().items()},
-            history=repo.history_of(Customer, self.customer_id, limit=HISTORY_SHOWN + 1),
-        )
-
     def reload(self) -> None:
-        file = self.file = self.load_file()
+        file = self.file = self.actions.load()
         customer = file.customer
         renewal = customer.renewal_date.isoformat() if customer.renewal_date else "—"
         self.query_one("#detail-title", Static).update(
@@ -375,7 +341,7 @@ class CustomerDetail(ModalScreen[bool]):
         customer = self.file.customer
         raised = not customer.escalated
         try:
-            self.repo.set_customer_escalated(self.customer_id, raised)
+            self.actions.escalate(raised)
         except Exception as error:  # one statement: nothing was stored
             self.notify(f"Not saved: {error}", severity="error")
             return
@@ -385,9 +351,7 @@ class CustomerDetail(ModalScreen[bool]):
     def action_feedback(self) -> None:
         if self.file is None:
             return
-        log_feedback(
-            self, self.repo, self.customer_id, self.file.customer.name, self.today, self._changed
-        )
+        self.actions.log_feedback(self, self._changed)
 
     def action_link(self) -> None:
         entry = self.entry(self.query_one(VirtualTable).current_key)
@@ -404,13 +368,12 @@ class CustomerDetail(ModalScreen[bool]):
             if request is not None:
                 self._changed()
 
-        link_to_request(self, self.repo, entry, linked)
+        self.actions.link(self, entry, linked)
 
     def action_edit(self) -> None:
         if self.file is not None:
-            critical = self.model.critical_features
-            edit_customer(self, self.repo, self.file.customer, critical, self._stored)
+            self.actions.edit(self, self.file.customer, self._stored)
 
     def action_add_nps(self) -> None:
         if self.file is not None:
-            add_nps(self, self.repo, self.file.customer, self.today, self._stored)
+            self.actions.add_nps(self, self.file.customer, self._stored)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from collections.abc import Callable, Sequence
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,14 +12,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from opstui.domain.enums import SUBMISSION_PARTS
-from opstui.domain.models import Person
+from opstui.domain.enums import SUBMISSION_PARTS, SubmissionPart
+from opstui.domain.models import Person, Submission
 from opstui.domain.review import preread
 from opstui.domain.text import clean_line
 from opstui.domain.weeks import preread_deadline
-
-if TYPE_CHECKING:
-    from opstui.app import OpsApp
 
 
 class PrereadDialog(ModalScreen[None]):
@@ -39,14 +37,20 @@ class PrereadDialog(ModalScreen[None]):
     }
     """
 
-    def __init__(self, week: str, person: Person) -> None:
+    def __init__(
+        self,
+        week: str,
+        person: Person,
+        submissions: Sequence[Submission],
+        tick: Callable[[SubmissionPart, bool], Sequence[Submission]],
+    ) -> None:
         super().__init__()
         self.week = week
         self.person = person
-
-    @property
-    def ops(self) -> OpsApp:
-        return cast("OpsApp", self.app)
+        self.submissions = list(submissions)
+        """The person's submissions for the week, as the screen read them."""
+        self.tick = tick
+        """Ticks (True) or unticks a part; returns the person's submissions as now stored."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -56,8 +60,7 @@ class PrereadDialog(ModalScreen[None]):
         self.show()
 
     def show(self) -> None:
-        repo = self.ops.session.repo
-        summary = preread(self.week, [self.person], repo.submissions(self.week))
+        summary = preread(self.week, [self.person], self.submissions)
         deadline = preread_deadline(self.week)
         lines = [
             Content.assemble(
@@ -84,15 +87,9 @@ class PrereadDialog(ModalScreen[None]):
         parts = SUBMISSION_PARTS.get(self.person.role, ())
         if index >= len(parts) or self.person.id is None:
             return
-        session = self.ops.session
         part = parts[index]
-        current = {
-            s.part: s.submitted_at
-            for s in session.repo.submissions(self.week)
-            if s.person_id == self.person.id
-        }
-        at = None if current.get(part) else session.now()
-        session.repo.set_submission(self.week, self.person.id, part, at)
+        current = {s.part: s.submitted_at for s in self.submissions}
+        self.submissions = list(self.tick(part, not current.get(part)))
         self.show()
 
     def action_close(self) -> None:

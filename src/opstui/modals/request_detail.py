@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -13,7 +13,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from opstui.data.figures import CustomerHealth
-from opstui.data.repository import Repository
 from opstui.domain.customers import ROADMAP_CANDIDATE_MIN_CUSTOMERS, RankedRequest
 from opstui.domain.models import FeedbackEntry
 from opstui.domain.text import clean_line
@@ -72,13 +71,17 @@ class RequestDetail(ModalScreen[None]):
 
     def __init__(
         self,
-        repo: Repository,
         ranked: RankedRequest,
         rows: Sequence[CustomerHealth],
         companies: dict[int, str],
+        asking: Collection[int],
+        feedback: Sequence[FeedbackEntry],
     ) -> None:
         super().__init__()
-        self.repo = repo
+        self.asking = set(asking)
+        """The ids of the customers asking for the request."""
+        self.feedback = feedback
+        """What was said about the request, newest first."""
         self.ranked = ranked
         self.rows = rows
         self.companies = companies
@@ -91,12 +94,10 @@ class RequestDetail(ModalScreen[None]):
             yield FittingFooter()
 
     def on_mount(self) -> None:
-        request_id = self.ranked.request.id or -1
-        asking = set(self.repo.request_asker_ids().get(request_id, []))
         said: dict[int, FeedbackEntry] = {}
-        for entry in self.repo.request_feedback(request_id):  # newest first: keep the newest
+        for entry in self.feedback:  # newest first: keep the newest
             said.setdefault(entry.customer_id, entry)
-        askers = [row for row in self.rows if row.customer.id in asking]
+        askers = [row for row in self.rows if row.customer.id in self.asking]
         askers.sort(key=lambda row: (row.health.score, row.customer.name.casefold()))
         self.query_one(VirtualTable).set_source(
             ListSource([self._row(row, said.get(row.customer.id or -1)) for row in askers])

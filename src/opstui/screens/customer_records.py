@@ -14,10 +14,14 @@ from typing import Any
 
 from textual.screen import Screen
 
+from opstui.data.figures import CustomerFile, customer_file
 from opstui.data.repository import Repository
-from opstui.domain.models import Customer
+from opstui.domain.models import Customer, FeatureRequest, FeedbackEntry
+from opstui.domain.settings import HealthModel
 from opstui.domain.text import clean_line
 from opstui.modals.customer_forms import CustomerForm, NpsBatch, NpsForm
+from opstui.modals.feedback_form import log_feedback
+from opstui.modals.request_picker import link_to_request
 from opstui.modals.retire_dialog import RetireChoice, RetireDialog
 from opstui.widgets.customer_cells import plural
 
@@ -129,3 +133,39 @@ def restore_customer(screen: Screen[Any], repo: Repository, customer: Customer, 
         screen.notify(f"Not saved: {error}", severity="error")
         return
     done(f"{name} is back in service", customer.id)
+
+
+class WorkspaceCustomer:
+    """One customer's detail on the workspace (`CustomerActions`): what the detail shows
+    is read here, and each change it offers is written here."""
+
+    def __init__(self, repo: Repository, customer_id: int, model: HealthModel, today: date) -> None:
+        self.repo = repo
+        self.customer_id = customer_id
+        self.model = model
+        self.today = today
+
+    def load(self) -> CustomerFile:
+        return customer_file(self.repo, self.customer_id, self.model, self.today)
+
+    def escalate(self, raised: bool) -> None:
+        self.repo.set_customer_escalated(self.customer_id, raised)
+
+    def log_feedback(self, screen: Screen[Any], done: Callable[[], None]) -> None:
+        customer = self.repo.get(Customer, self.customer_id)
+        if customer is not None:
+            log_feedback(screen, self.repo, self.customer_id, customer.name, self.today, done)
+
+    def link(
+        self,
+        screen: Screen[Any],
+        entry: FeedbackEntry,
+        done: Callable[[FeatureRequest | None], None],
+    ) -> None:
+        link_to_request(screen, self.repo, entry, done)
+
+    def edit(self, screen: Screen[Any], customer: Customer, done: Done) -> None:
+        edit_customer(screen, self.repo, customer, self.model.critical_features, done)
+
+    def add_nps(self, screen: Screen[Any], customer: Customer, done: Done) -> None:
+        add_nps(screen, self.repo, customer, self.today, done)

@@ -27,6 +27,7 @@ from opstui.modals.feedback_form import log_feedback
 from opstui.modals.request_detail import RequestDetail
 from opstui.screens.base import not_saved_words
 from opstui.screens.customer_records import (
+    WorkspaceCustomer,
     add_nps,
     edit_customer,
     restore_customer,
@@ -484,18 +485,27 @@ class CustomersScreen(FilterableScreen):
             return
         if self.view == "board":
             item = self.selected_request()
-            if item is not None:
-                self.app.push_screen(
-                    RequestDetail(
-                        self.session.repo, item.ranked, self.data.rows, self.data.companies
-                    )
+            request_id = None if item is None else item.ranked.request.id
+            if item is not None and request_id is not None:
+                repo = self.session.repo
+                asking = repo.request_asker_ids().get(request_id, [])
+                board = RequestDetail(
+                    item.ranked,
+                    self.data.rows,
+                    self.data.companies,
+                    asking,
+                    repo.request_feedback(request_id),
                 )
+                self.app.push_screen(board)
             return
         row = self.selected_customer()
         if row is None or row.customer.id is None:
             return
         session = self.session
-        detail = CustomerDetail(session.repo, row.customer.id, session.config.health, session.today)
+        customer = WorkspaceCustomer(
+            session.repo, row.customer.id, session.config.health, session.today
+        )
+        detail = CustomerDetail(customer, session.config.health)
 
         def closed(changed: bool | None) -> None:
             if changed:

@@ -33,6 +33,7 @@ from opstui.domain.enums import (
     DecisionKind,
     PersonRole,
     RiskStatus,
+    SubmissionPart,
 )
 from opstui.domain.escalations import Escalation
 from opstui.domain.history import Change, StaleEditError
@@ -610,10 +611,19 @@ class WeeklyScreen(OpsScreen):
         if person is None:
             return
 
+        repo, week = self.session.repo, self.week
+
+        def mine() -> list[Submission]:
+            return [s for s in repo.submissions(week) if s.person_id == person_id]
+
+        def tick(part: SubmissionPart, submitted: bool) -> list[Submission]:
+            repo.set_submission(week, person_id, part, self.session.now() if submitted else None)
+            return mine()
+
         def closed(_: None) -> None:
             self.load()
 
-        self.app.push_screen(PrereadDialog(self.week, person), closed)
+        self.app.push_screen(PrereadDialog(week, person, mine(), tick), closed)
 
     def action_tick(self) -> None:
         key = self._current_key()
