@@ -20,6 +20,7 @@ from tests.app_harness import SIZE, demo_app, settle
 MODES = ("portfolio", "bugs", "customers", "weekly", "setup")
 # Keys that leave the screen or the app: each is checked where it lands, not pressed here.
 LEAVING = {"q", "ctrl+q", "ctrl+c", "1", "2", "3", "4", "5", "g", "ctrl+p", "question_mark"}
+LEAVING |= {f"alt+{number}" for number in range(1, 6)}  # screen switches, tested on their own
 
 
 @pytest.fixture(params=["empty", "one company"])
