@@ -255,3 +255,44 @@ def test_bugs_stored_before_the_title_index_existed_are_found_after_the_upgrade(
             assert _found(repo, text) == _expected(_titles(repo), text), text
     finally:
         repo.close()
+
+
+def test_a_bulk_import_indexes_its_titles_once_and_leaves_every_index_in_place(
+    tmp_path: Path,
+) -> None:
+    from opstui.cli import main
+
+    workspace = tmp_path / "new.db"
+    Repository.create(workspace).close()
+    before = sqlite3.connect(workspace)
+    shape = sorted(
+        before.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'bugs'")
+    )
+    before.close()
+    export = tmp_path / "jira.csv"
+    words = ("Timeout", "invoice", "SSO", "crash")
+    export.write_text(
+        "Summary,Issue key,Issue Type,Status,Priority,Created\n"
+        + "".join(
+            f"{words[n % 4]} on page {n},ACME-{n},Bug,Open,High,5/Apr/26 11:03 AM\n"
+            for n in range(1, 401)
+        ),
+        encoding="utf-8",
+    )
+    assert main(["import", str(workspace), str(export), "--company", "Company A"]) == 0
+
+    repo = Repository.open(workspace)
+    try:
+        titles = _titles(repo)
+        assert len(titles) == 400
+        for text in ("timeout", "invoice page", "sso", "e 1", "crash on page 39"):
+            assert _found(repo, text) == _expected(titles, text)
+        repo.db.execute(
+            "INSERT INTO bugs_title_search (bugs_title_search) VALUES ('integrity-check')"
+        )
+        after = sorted(
+            repo.db.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'bugs'")
+        )
+        assert after == shape  # the sort indexes and the title triggers are all back
+    finally:
+        repo.close()

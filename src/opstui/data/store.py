@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self, TypeVar
@@ -142,6 +144,19 @@ def _sql_literal(value: Any) -> str:
     raise TypeError(f"no SQL literal for {type(value).__name__}")
 
 
+@dataclass
+class _BulkLoad:
+    """A bulk load in progress (`Store.adding_in_bulk`)."""
+
+    table: str
+    before: int
+    """The table's highest rowid when it began: later rows are the load's."""
+    empty: bool
+    searches: dict[str, list[str]] = field(default_factory=dict)
+    deferred: list[str] | None = None
+    """What was dropped for the load, to make again at its end (None: nothing yet)."""
+
+
 class Store:
     """What every part of the repository shares: the open workspace, its connection, the
     generic reads and writes of any model, edits that never overwrite a newer one, and who
@@ -160,6 +175,8 @@ class Store:
         """Who this session's writes are recorded as (`record_history`)."""
         self.recording = False
         self.history_shift_days = 0
+        self._bulk: dict[str, _BulkLoad] = {}
+        """Tables in a bulk load (`adding_in_bulk`)."""
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Self:
@@ -348,6 +365,71 @@ class Store:
                     [f"CREATE VIRTUAL TABLE % USING fts5(%content='{table}'%"],
                 ).fetchall():
                     conn.execute(f"INSERT INTO [{search}] ([{search}]) VALUES ('rebuild')")
+
+    @contextmanager
+    def adding_in_bulk(self, model: type[Model]) -> Iterator[None]:
+        """Rows `insert_many_validated` adds to `model`'s table in the block (inside the
+        caller's transaction) are indexed once at its end: each full-text index of the
+        table in one statement instead of a trigger call per row (ten times faster for
+        100,000 bug titles) and, when the table started empty, its sort indexes built once.
+        Unique indexes stay in place, so what they guard is guarded throughout; a block
+        that adds no row changes nothing in the file."""
+        conn = self.db.conn
+        assert conn.in_transaction, "a bulk load runs inside its transaction"
+        table = self._table_of(model)
+        (before,) = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()
+        empty = conn.execute(f"SELECT 1 FROM [{table}] LIMIT 1").fetchone() is None
+        bulk = _BulkLoad(table, int(before), empty)
+        self._bulk[table] = bulk
+        try:
+            yield
+        finally:
+            del self._bulk[table]
+            if bulk.deferred is not None:
+                for search, columns in bulk.searches.items():
+                    listed = ", ".join(f"[{column}]" for column in columns)
+                    conn.execute(
+                        f"INSERT INTO [{search}] (rowid, {listed}) SELECT rowid, {listed} "
+                        f"FROM [{table}] WHERE rowid > ? ORDER BY rowid",
+                        [bulk.before],
+                    )
+                for sql in bulk.deferred:
+                    conn.execute(sql)
+
+    def _defer_indexing(self, bulk: _BulkLoad) -> None:
+        """Before a bulk load's first rows: drop what `adding_in_bulk` builds at the end."""
+        conn = self.db.conn
+        # Rows added before now were indexed by the triggers as they came.
+        (bulk.before,) = conn.execute(
+            f"SELECT coalesce(max(rowid), 0) FROM [{bulk.table}]"
+        ).fetchone()
+        bulk.searches = {
+            str(name): [
+                str(column)
+                for (column,) in conn.execute("SELECT name FROM pragma_table_info(?)", [name])
+            ]
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE ?",
+                [f"CREATE VIRTUAL TABLE % USING fts5(%content='{bulk.table}'%"],
+            )
+        }
+        found = conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? "
+            "AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY rowid",
+            [bulk.table],
+        ).fetchall()
+        bulk.deferred = []
+        for kind, name, sql in found:
+            words = f" {' '.join(str(sql).upper().split())} "
+            feeds_search = (
+                kind == "trigger"
+                and " AFTER INSERT " in words
+                and any(search.upper() in words for search in bulk.searches)
+            )
+            sort_index = kind == "index" and bulk.empty and " UNIQUE " not in words
+            if feeds_search or sort_index:
+                conn.execute(f"DROP {str(kind).upper()} [{name}]")
+                bulk.deferred.append(str(sql))
 
     def _drop_indexes_and_triggers(self, table: str) -> list[str]:
         """Drop `table`'s own indexes and triggers; the statements that make them again."""
@@ -632,6 +714,9 @@ class Store:
         names = ", ".join(f"[{name}]" for name in columns)
         marks = ", ".join("?" for _ in columns)
         table = TABLES[type(models[0])]
+        bulk = self._bulk.get(table)
+        if bulk is not None and bulk.deferred is None:
+            self._defer_indexing(bulk)
         with history.created_in_bulk(self.db.conn, table):
             self.db.conn.executemany(
                 f"INSERT INTO [{table}] ({names}) VALUES ({marks})",

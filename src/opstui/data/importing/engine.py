@@ -737,7 +737,7 @@ def run_import(
     if dry_run:
         importer.run()
     else:
-        with repo.db.atomic():
+        with repo.db.atomic(), repo.adding_in_bulk(Bug):
             importer.run()
             if report.problem_count and not options.skip_bad:
                 raise BadRowsError(report)  # rolls the transaction back
