@@ -593,3 +593,29 @@ async def test_the_inbox_count_says_how_it_differs_from_the_matrix(
         await settle(pilot)
         bar = str(screen.query_one("#view-bar", Static).render())
         assert f"{inbox - 1} left · {without} without a company · 1 snoozed" in bar
+
+
+async def test_with_as_of_every_time_a_decision_stores_is_on_the_as_of_date(
+    demo_repo: Repository,
+) -> None:
+    """The wall clock's time of day, on the app's today: never the wall clock's date."""
+    first = inbox_ids(demo_repo)[0]
+    as_of = DEMO_TODAY - timedelta(days=40)
+    app = demo_app(demo_repo, screen="bugs", as_of=as_of)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *f"#{first}", "enter", "x")
+        await settle(pilot)
+        assert bug(demo_repo, first).resolved_at is not None
+        await pilot.press("alt+4")
+        await settle(pilot)
+        week = app.session.week
+        await pilot.press("A")
+        await settle(pilot)
+    resolved = bug(demo_repo, first).resolved_at
+    assert resolved is not None
+    review = demo_repo.review_week(week)
+    assert review is not None and review.director_accepted_at is not None
+    opened = bug(demo_repo, first).opened_at.date()
+    assert resolved.date() == max(as_of, opened)
+    assert review.director_accepted_at.date() == as_of

@@ -46,6 +46,7 @@ from opstui.screens.base import OpsScreen, not_saved_words
 from opstui.screens.importing import ImportFlow
 from opstui.widgets.bug_list import COLUMNS, BugPages
 from opstui.widgets.bug_matrix import BugMatrixView
+from opstui.widgets.bug_panel import BugPanel, bug_summary
 from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.virtual_table import VirtualTable
@@ -55,6 +56,9 @@ UNDO_DEPTH = 100
 
 MARK_ALL_LIMIT = 5_000
 """`*` marks every row of the view up to this many; a longer list is filtered first."""
+
+PANEL_MIN_HEIGHT = 34
+"""From this many rows the highlighted bug's detail is shown under the list."""
 
 NEAR_ROWS = 300
 """How far around the cursor a row is looked for first (lists are paged from SQL)."""
@@ -275,6 +279,7 @@ class BugsScreen(OpsScreen):
         yield Static(id="view-bar")
         yield Input(placeholder="Filter titles, or #id", id="filter")
         yield VirtualTable(COLUMNS, id="bugs")
+        yield BugPanel(id="bug-panel")
         with Horizontal(id="footer-row"):
             # ctrl+p still opens the palette; its footer key would push the keys off.
             yield FittingFooter(show_command_palette=False)
@@ -874,6 +879,29 @@ class BugsScreen(OpsScreen):
             store=store,
         )
         self.app.push_screen(detail, closed)
+
+    @on(VirtualTable.Highlighted, "#bugs")
+    def _bug_highlighted(self) -> None:
+        # After the frame with the new cursor: the panel's read must not delay it.
+        self.call_after_refresh(self.show_bug_panel)
+
+    def show_bug_panel(self) -> None:
+        """The highlighted bug's detail and analysis, under the list (tall terminals)."""
+        panel = self.query_one(BugPanel)
+        if not panel.display:
+            return
+        key = self.table.current_key
+        bug = self.session.repo.get(Bug, int(key.split(":")[1])) if key else None
+        row = self.pages.bug_at(self.table.cursor) if self.pages is not None else None
+        if bug is None or row is None or row.id != bug.id:
+            panel.show(None)
+            return
+        panel.show(bug_summary(bug, row.company, row.assignee, self.session.today))
+
+    def on_resize(self) -> None:
+        # The panel uses the rows a tall terminal has to spare; a short one keeps the list.
+        self.query_one(BugPanel).display = self.size.height >= PANEL_MIN_HEIGHT
+        self.call_after_refresh(self.show_bug_panel)
 
     @on(VirtualTable.Selected, "#bugs")
     def _row_selected(self) -> None:

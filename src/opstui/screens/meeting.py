@@ -25,7 +25,7 @@ from opstui.data.figures import current_escalations, risk_register, week_bug_mat
 from opstui.domain.bugs import URGENT_PRIORITIES, BugMatrix, is_urgent
 from opstui.domain.enums import OPEN_BUG_STATUSES, DecisionCategory, Phase, Priority
 from opstui.domain.escalations import Escalation
-from opstui.domain.models import Bug, Project
+from opstui.domain.models import Bug
 from opstui.domain.portfolio import portfolio_summary, sort_projects_by_phase
 from opstui.domain.review import (
     AGENDA,
@@ -35,15 +35,15 @@ from opstui.domain.review import (
     countdown,
     week_action_items,
 )
-from opstui.domain.text import clean_line, clean_text
+from opstui.domain.text import clean_line
 from opstui.screens.portfolio import summary_content
 from opstui.widgets.bug_matrix import matrix_content
+from opstui.widgets.deep_dive import MASK_MONEY, project_deep_dive
 from opstui.widgets.fitting_footer import FittingFooter
 
 if TYPE_CHECKING:
     from opstui.app import OpsApp
 
-MASK_MONEY = "$•••"
 SYNERGY_CATEGORIES = {
     DecisionCategory.RESOURCE_REALLOCATION,
     DecisionCategory.TECHNOLOGY_SHARING,
@@ -267,87 +267,8 @@ class MeetingScreen(Screen[None]):
             return Content.styled(f"No {phase.value} projects this week.", "dim")
         lines: list[Content] = []
         for project in sorted(projects, key=lambda p: p.name.casefold()):
-            owners = " + ".join(
-                name
-                for name in (people.get(project.pm_id or -1), people.get(project.lead_id or -1))
-                if name
-            )
-            lines.append(
-                Content.assemble(
-                    (clean_line(project.name), "bold $accent"),
-                    f" — {companies.get(project.company_id, '')} — {clean_line(owners)}",
-                    f"   {project.progress:.0f}% · {project.status.value}",
-                )
-            )
-            for label, value in self._phase_fields(project, phase):
-                lines.append(Content.assemble((f"  {label:<28}", "dim"), value))
-            cpto = clean_text(project.cpto_input) or "—"
-            lines.append(Content.assemble(("  CPTO input needed          ", "bold $warning"), cpto))
-            lines.append(Content(""))
+            lines += [project_deep_dive(project, companies, people, self.private), Content("")]
         return Content("\n").join(lines)
-
-    def _phase_fields(self, project: Project, phase: Phase) -> list[tuple[str, str]]:
-        def text(value: object) -> str:
-            if value is None or value == "":
-                return "—"
-            if hasattr(value, "value"):
-                return str(value.value)
-            return clean_text(str(value))
-
-        if phase is Phase.DISCOVERY:
-            return [
-                ("Problem being validated", text(project.problem)),
-                (
-                    "Customer interviews",
-                    f"{text(project.interviews_done)} done; {text(project.key_findings)}",
-                ),
-                ("Market validation", text(project.market_validation)),
-                ("Expected go/no-go", text(project.go_no_go_date)),
-            ]
-        if phase is Phase.DEFINITION:
-            scope = (
-                {True: "Yes", False: "No"}.get(project.scope_finalised, "—")
-                if project.scope_finalised is not None
-                else "—"
-            )
-            return [
-                (
-                    "Scope finalised",
-                    f"{scope} {text(project.scope_remaining)}".strip()
-                    if project.scope_remaining
-                    else scope,
-                ),
-                ("Technical feasibility", text(project.feasibility)),
-                ("Resource requirements", text(project.resource_requirements)),
-                ("Development start", text(project.dev_start_date)),
-            ]
-        if phase is Phase.DEVELOPMENT:
-            sprint = (
-                f"Sprint {project.sprint_current} of {project.sprint_total}"
-                if project.sprint_current and project.sprint_total
-                else "—"
-            )
-            return [
-                ("Sprint progress", f"{sprint}, {project.progress:.0f}% complete"),
-                ("Velocity trend", text(project.velocity_trend)),
-                ("Quality gates", text(project.quality_gates)),
-                ("Key blockers", text(project.key_blockers)),
-                ("Customer feedback (beta)", text(project.beta_feedback)),
-            ]
-        arr = project.business_impact_arr
-        impact = "—" if arr is None else (MASK_MONEY if self.private else f"${arr:,.0f} ARR")
-        return [
-            ("Launch phase", text(project.launch_phase)),
-            (
-                "Customer adoption",
-                "—"
-                if project.adoption_pct is None
-                else f"{project.adoption_pct:.0f}% of target customers",
-            ),
-            ("Business impact", impact),
-            ("Customer satisfaction", text(project.satisfaction)),
-            ("Support impact", text(project.support_impact)),
-        ]
 
     @work(thread=True, exclusive=True, group="meeting-quality", exit_on_error=False)
     def load_quality(self) -> None:

@@ -26,6 +26,7 @@ from opstui.modals.project_form import ProjectForm
 from opstui.modals.setup_forms import CompanyForm
 from opstui.screens.base import not_saved_words
 from opstui.screens.filtering import FilterableScreen
+from opstui.widgets.deep_dive import DeepDivePanel, project_deep_dive
 from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.problem_marks import mark_problems
@@ -54,6 +55,9 @@ COLUMNS = (
 )
 """On a narrow terminal PM, company, completion date and progress go (in that order) before
 status, risk and slip: the columns the review reads."""
+PANEL_MIN_HEIGHT = 34
+"""From this many rows the highlighted project's deep dive is shown under the table."""
+
 FLEX_COLUMNS = {"name": 18, "milestone": 18, "pm": 10, "completion": 6}
 """Columns that give up width on narrow terminals, with the least each keeps."""
 
@@ -180,6 +184,7 @@ class PortfolioScreen(FilterableScreen):
         yield Static(id="empty-state")
         yield Input(placeholder="Filter: name, company, PM, milestone", id="filter")
         yield VirtualTable(COLUMNS, id="projects")
+        yield DeepDivePanel(id="deep-dive")
         yield FittingFooter()
 
     @property
@@ -192,7 +197,24 @@ class PortfolioScreen(FilterableScreen):
         self.refresh_header()
         self.load()
 
+    @on(VirtualTable.Highlighted, "#projects")
+    def _show_deep_dive(self, event: VirtualTable.Highlighted) -> None:
+        """The highlighted project's phase deep dive, under the table."""
+        panel = self.query_one(DeepDivePanel)
+        data = self.data
+        key = event.key
+        if data is None or key is None or not key.startswith("project:"):
+            panel.show(None)
+            return
+        project_id = int(key.split(":")[1])
+        project = next((p for p in data.projects if p.id == project_id), None)
+        panel.show(
+            None if project is None else project_deep_dive(project, data.companies, data.people)
+        )
+
     def on_resize(self) -> None:
+        # The panel uses the rows a tall terminal has to spare; a short one keeps the table.
+        self.query_one(DeepDivePanel).display = self.size.height >= PANEL_MIN_HEIGHT
         self._fit_columns()
 
     def _fit_columns(self) -> None:

@@ -45,7 +45,8 @@ def readable_on(background: Color, preferred: Color) -> Color:
 
 def readable_strip(strip: Strip, text_color: Color | None) -> Strip:
     """`strip` with every run of text below AA on its background redrawn in `text_color`
-    (the row's own), or black or white. Dim text counts as half-way to its background."""
+    (the row's own), or black or white. Dim text counts as half-way to its background; a
+    reversed run (a badge) has its text drawn in its background colour, so that is changed."""
     segments: list[Segment] = []
     changed = False
     for segment in strip:
@@ -54,16 +55,18 @@ def readable_strip(strip: Strip, text_color: Color | None) -> Strip:
             style is not None
             and style.color is not None
             and style.bgcolor is not None
-            and not style.reverse
             and segment.text.strip()
         ):
             background = Color.from_rich_color(style.bgcolor)
             foreground = Color.from_rich_color(style.color)
+            if style.reverse:  # a badge: drawn in its background colour on its colour
+                foreground, background = background, foreground
             if style.dim:
                 foreground = background.blend(foreground, 0.5)
             if contrast(foreground, background) < AA_CONTRAST:
-                color = readable_on(background, text_color or foreground)
-                style = style + Style(color=color.rich_color, dim=False)
+                color = readable_on(background, text_color or foreground).rich_color
+                fix = Style(bgcolor=color) if style.reverse else Style(color=color)
+                style = style + fix + Style(dim=False)
                 segment = Segment(segment.text, style, segment.control)
                 changed = True
         segments.append(segment)
