@@ -71,6 +71,9 @@ _REF_FIELDS = {"assignee": "assignee_id", "csm": "csm_id", "pm": "pm_id", "lead"
 Progress = Callable[[int, int, int], None]
 """Called now and then with (rows read, bytes read, bytes in the file)."""
 
+IMPORT_CACHE_KIB = 64 * 1024
+"""SQLite's page cache during an import, in KiB."""
+
 
 @dataclass(slots=True)
 class ImportOptions:
@@ -737,6 +740,8 @@ def run_import(
     if dry_run:
         importer.run()
     else:
+        # A large page cache while the indexes of a big file are built (64 MB at most).
+        repo.db.conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
         with repo.db.atomic(), repo.adding_in_bulk(Bug):
             importer.run()
             if report.problem_count and not options.skip_bad:
