@@ -366,23 +366,13 @@ def _export(args: argparse.Namespace) -> int:
     from opstui.data.repository import Repository
     from opstui.data.review import SnapshotDamagedError, review_snapshots, snapshot_date
     from opstui.data.workspace import explain_failure
-    from opstui.export.files import refuse_workspace_files, write_atomically
     from opstui.export.markdown import render_week
 
     if args.format != "markdown" or args.what is not None:
         return _export_table(args)
     config = load_config()
     workspace = _script_workspace(args)
-    to_stdout = args.output is None or str(args.output) == "-"
-    # The output is checked before anything is read: the export must never take the
-    # workspace's place, whatever name or redirect points at it.
-    try:
-        if to_stdout:
-            _check_stdout(workspace)
-        else:
-            refuse_workspace_files(args.output, workspace)
-    except OSError as error:
-        raise CommandError(str(error)) from None
+    to_stdout = _checked_output(args, workspace)
     repo = Repository.open_readonly(workspace)
     try:
         week = _review_week(repo, args.week, args.as_of or date.today())
@@ -395,17 +385,7 @@ def _export(args: argparse.Namespace) -> int:
     finally:
         repo.close()
     document = render_week(snapshot, previous, redact=args.redact).encode("utf-8")
-    if to_stdout:
-        return _write_stdout(document)
-    try:
-        write_atomically(args.output, document, workspace=workspace)
-    except OSError as error:
-        if error.errno == errno.EPIPE:
-            return 0  # `-o /dev/stdout | head`: the reader stopped early, as with stdout.
-        raise CommandError(str(error)) from None
-    if not _is_stdout(args.output):
-        print(f"wrote {args.output}")
-    return 0
+    return _deliver(args, document, workspace, to_stdout)
 
 
 def _export_table(args: argparse.Namespace) -> int:
@@ -413,12 +393,27 @@ def _export_table(args: argparse.Namespace) -> int:
     read-only, to stdout or written whole to `-o FILE`."""
     from opstui.data.repository import Repository
     from opstui.data.workspace import explain_failure
-    from opstui.export.files import refuse_workspace_files, write_atomically
     from opstui.export.tables import render_table
 
     if args.what is None or args.format == "markdown":
         raise CommandError("--what and --format csv|json go together (see --help)")
     workspace = _script_workspace(args)
+    to_stdout = _checked_output(args, workspace)
+    repo = Repository.open_readonly(workspace)
+    try:
+        document = render_table(repo, args.what, args.format)
+    except sqlite3.Error as error:
+        raise explain_failure(workspace, error) from None
+    finally:
+        repo.close()
+    return _deliver(args, document, workspace, to_stdout)
+
+
+def _checked_output(args: argparse.Namespace, workspace: Path) -> bool:
+    """Check an export's output before anything is read (it must never take the
+    workspace's place, whatever name or redirect points at it); True for stdout."""
+    from opstui.export.files import refuse_workspace_files
+
     to_stdout = args.output is None or str(args.output) == "-"
     try:
         if to_stdout:
@@ -427,18 +422,20 @@ def _export_table(args: argparse.Namespace) -> int:
             refuse_workspace_files(args.output, workspace)
     except OSError as error:
         raise CommandError(str(error)) from None
-    repo = Repository.open_readonly(workspace)
-    try:
-        document = render_table(repo, args.what, args.format)
-    except sqlite3.Error as error:
-        raise explain_failure(workspace, error) from None
-    finally:
-        repo.close()
+    return to_stdout
+
+
+def _deliver(args: argparse.Namespace, document: bytes, workspace: Path, to_stdout: bool) -> int:
+    """Write an export to stdout, or whole to `-o FILE` (and say so)."""
+    from opstui.export.files import write_atomically
+
     if to_stdout:
         return _write_stdout(document)
     try:
         write_atomically(args.output, document, workspace=workspace)
     except OSError as error:
+        if error.errno == errno.EPIPE:
+            return 0  # `-o /dev/stdout | head`: the reader stopped early, as with stdout.
         raise CommandError(str(error)) from None
     if not _is_stdout(args.output):
         print(f"wrote {args.output}")

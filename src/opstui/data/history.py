@@ -190,18 +190,6 @@ def last_change_of_fields(
     return None
 
 
-def changes_between(
-    conn: sqlite3.Connection, start: datetime, end: datetime, *, entity: str | None = None
-) -> list[Change]:
-    """Every recorded write in [start, end), oldest first (optionally of one table)."""
-    query = f"{_SELECT} WHERE at >= ? AND at < ?"
-    parameters: list[Any] = [_stamp(start), _stamp(end)]
-    if entity is not None:
-        query += " AND entity = ?"
-        parameters.append(entity)
-    return [_change(row) for row in conn.execute(query + " ORDER BY id", parameters)]
-
-
 def _stamp(moment: datetime) -> str:
     # A naive time is the machine's local time, as everywhere else in the workspace.
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -232,10 +232,6 @@ class Store:
         monday = datetime.combine(week_monday(week), datetime.min.time())
         return history.people_changes(self.db.conn, monday, monday + timedelta(days=7))
 
-    def changes_between(self, start: datetime, end: datetime) -> list[Change]:
-        """Every recorded write in [start, end), oldest first."""
-        return history.changes_between(self.db.conn, start, end)
-
     @property
     def name(self) -> str:
         """The workspace's display name: its `name` meta entry, or its file name."""

@@ -435,11 +435,9 @@ class PortfolioScreen(FilterableScreen):
         try:
             result = change()
         except Exception as error:  # the write failed as a whole: nothing was stored
+            self.notify(not_saved_words(error, self.session.repo.path), severity="error")
             if isinstance(error, StaleEditError):
-                self.notify(not_saved_words(error, self.session.repo.path), severity="error")
                 self.load(self.table.current_key)  # show what the other person saved
-            else:
-                self.notify(not_saved_words(error, self.session.repo.path), severity="error")
             return
         self._saved(result, message)
 
