@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -274,3 +275,33 @@ def test_two_people_typing_one_weeks_kpis_keep_each_others_figures(demo_path: Pa
     assert stored is not None and (stored.uptime_pct, stored.p95_ms) == (99.5, 410)
     mine.close()
     theirs.close()
+
+
+async def test_a_weeks_first_kpis_typed_by_two_people_keep_the_first_saved(
+    demo_repo: Repository, demo_path: Path
+) -> None:
+    from opstui.domain.models import Kpis
+
+    week = "2026-W29"  # a week nobody has typed KPIs for yet
+    assert demo_repo.kpis(week) is None
+    app = demo_app(demo_repo, screen="weekly", as_of=date(2026, 7, 15))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("TabbedContent").active = "kpis"  # type: ignore[attr-defined]
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-uptime_pct", Input).value = "97"
+        theirs = Repository.open(demo_path)  # a colleague saves the week's KPIs first
+        theirs.upsert(Kpis(week=week, uptime_pct=99.9))
+        theirs.close()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # refused, the typing kept
+        said = str(form.query_one("#error-__root__", Static).render())
+        assert "someone else saved the KPIs of 2026-W29" in said
+    stored = demo_repo.kpis(week)
+    assert stored is not None and stored.uptime_pct == 99.9

@@ -384,11 +384,9 @@ class WeeklyScreen(OpsScreen):
         try:
             change()
         except Exception as error:  # one transaction: nothing was stored
+            self.notify(not_saved_words(error, self.session.repo.path), severity="error")
             if isinstance(error, StaleEditError):
-                self.notify(not_saved_words(error, self.session.repo.path), severity="error")
                 self.load()  # show what the other person saved
-            else:
-                self.notify(not_saved_words(error, self.session.repo.path), severity="error")
             return
         self.notify(message)
         self.ops.data_changed()
@@ -703,7 +701,13 @@ class WeeklyScreen(OpsScreen):
             fixed.update({name: getattr(current, name) for name in KPIS_COMPUTED})
 
         def store(original: Kpis | None, result: Kpis) -> None:
-            if original is None:  # the week's first KPIs
+            if original is None:  # the week's first KPIs, unless someone saved theirs since
+                latest = repo.kpis(result.week)
+                if latest is not None:
+                    raise StaleEditError(
+                        f"someone else saved the KPIs of {result.week} after you opened the form",
+                        latest,
+                    )
                 repo.upsert(result)
             else:  # only the figures typed, never over a newer edit of them
                 repo.save_changes(original, result)
