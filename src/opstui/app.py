@@ -27,6 +27,7 @@ from opstui.modals.help import HelpScreen, help_groups
 from opstui.screens.base import OpsScreen
 from opstui.session import Session
 from opstui.themes import THEMES
+from opstui.widgets.privacy import PRIVACY, PRIVACY_BINDING, PRIVATE_WORDS
 
 
 def _portfolio_screen() -> Screen[Any]:
@@ -100,6 +101,7 @@ class OpsApp(App[int]):
             tooltip="Companies, products, people and roles",
         ),
         Binding("g", "goto", "Go to screen (g p/b/c/w/s)", id="app.goto", show=False),
+        PRIVACY_BINDING,
     ]
 
     def __init__(
@@ -131,6 +133,7 @@ class OpsApp(App[int]):
         self._data_version: int | None = None
         self._showing_error = False
         self._started_up = False
+        PRIVACY.turn_off()  # a new session starts with names shown
         super().__init__()
         for theme in THEMES:
             self.register_theme(theme)
@@ -247,11 +250,11 @@ class OpsApp(App[int]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """Notifications quote workspace data (names, titles, errors): never markup, and
-        never a control character."""
+        """Notifications quote workspace data (names, titles, errors): never markup, never
+        a control character, and no customer name or money in privacy mode."""
         super().notify(
-            clean_text(message),
-            title=clean_line(title),
+            clean_text(PRIVACY.text(message)),
+            title=clean_line(PRIVACY.text(title)),
             severity=severity,
             timeout=timeout,
             markup=False,
@@ -279,6 +282,7 @@ class OpsApp(App[int]):
         self.revision += 1
         if isinstance(self.screen, OpsScreen):
             self.screen.seen_revision = self.revision
+        self._renew_privacy()
         self.count_escalations()
 
     def check_external_writes(self) -> None:
@@ -289,6 +293,7 @@ class OpsApp(App[int]):
             return
         self._data_version = version
         self.revision += 1
+        self._renew_privacy()
         self.count_escalations()
         if isinstance(self.screen, OpsScreen):
             self.screen.reload_if_behind()
@@ -303,6 +308,43 @@ class OpsApp(App[int]):
 
         self.switch_mode(mode)
         self.call_after_refresh(select)
+
+    # -- privacy ------------------------------------------------------------------------------
+
+    def _renew_privacy(self) -> None:
+        """A customer added or renamed is hidden too."""
+        if PRIVACY.active:
+            PRIVACY.renew(self.session.repo.customer_aliases())
+
+    def action_privacy(self) -> None:
+        """Hide customer names and money on every screen, dialog and preview of this
+        session, or show them again."""
+        if getattr(self.screen, "HIDDEN_IN_PRIVACY", False) and not PRIVACY.active:
+            self.notify("Close this form first: it shows what privacy mode hides")
+            return
+        if PRIVACY.active:
+            PRIVACY.turn_off()
+            self.notify("Privacy mode is off: customer names and money are shown")
+        else:
+            PRIVACY.turn_on(self.session.repo.customer_aliases())
+            self.notify(PRIVATE_WORDS)
+        # Everything on screen is drawn again: the mode screens reload (the visible one at
+        # once, keeping its cursor), dialogs that show customer data redraw themselves.
+        self.revision += 1
+        for screen in self.screen_stack:
+            if isinstance(screen, OpsScreen):
+                screen.refresh_header()
+            privacy_changed = getattr(screen, "privacy_changed", None)
+            if callable(privacy_changed):
+                privacy_changed()
+        screen = self.screen
+        if isinstance(screen, OpsScreen):
+            screen.reload_if_behind()
+        else:
+            # Under a dialog: the screen below reloads now, so closing shows it masked.
+            below = next((s for s in reversed(self.screen_stack) if isinstance(s, OpsScreen)), None)
+            if below is not None:
+                below.reload_if_behind()
 
     # -- actions ------------------------------------------------------------------------------
 

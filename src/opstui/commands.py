@@ -15,6 +15,7 @@ from textual.content import Content
 
 from opstui.domain.text import clean_line
 from opstui.widgets.fuzzy_text import highlight
+from opstui.widgets.privacy import PRIVACY
 
 if TYPE_CHECKING:
     from opstui.app import OpsApp
@@ -96,7 +97,9 @@ class JumpCommands(Provider):
             ("Customer: ", "customers", repo.customer_names(), "open on customer health"),
         ):
             for entity_id, stored, _company in names:
-                name = clean_line(stored)
+                # In privacy mode a customer is found, and shown, by its alias.
+                shown = PRIVACY.customer(stored, entity_id) if screen == "customers" else stored
+                name = clean_line(PRIVACY.text(shown))
                 targets.append(_Target(kind, name, name.lower(), screen, entity_id, help_text))
         return targets
 
@@ -124,7 +127,8 @@ class JumpCommands(Provider):
                     help=target.help,
                 )
         repo = self.ops.session.repo
-        for bug_id, title in repo.search_bug_titles(query, MAX_BUG_HITS):
+        for bug_id, stored in repo.search_bug_titles(query, MAX_BUG_HITS):
+            title = clean_line(PRIVACY.text(stored))
             score = max(matcher.match(title), 0.1)
             yield Hit(
                 score,

@@ -87,6 +87,13 @@ class CustomerRecords(Store):
             ).fetchall()
         ]
 
+    def customer_aliases(self) -> list[tuple[int | None, str]]:
+        """(id, name) of every customer, retired ones too: what privacy mode hides."""
+        return [
+            (row[0] if isinstance(row[0], int) else None, str(row[1] or ""))
+            for row in self.db.execute("SELECT id, name FROM customers ORDER BY id").fetchall()
+        ]
+
     def support_tickets_this_week(self) -> int:
         """The support tickets this week of every customer in service, added up (a computed
         KPI; retired customers count in no live figure)."""

@@ -23,10 +23,17 @@ from opstui.domain.bugs import is_urgent, minutes_since, playbook_state
 from opstui.domain.enums import PlaybookStep, Priority
 from opstui.domain.history import Change, StaleEditError
 from opstui.domain.models import Bug, PlaybookCheck, field_errors
-from opstui.domain.text import clean_line, clean_text
 from opstui.modals.form_base import ROOT, DiscardGuard, refused_words
 from opstui.widgets.data_select import DataSelect
 from opstui.widgets.history_view import HistoryView
+from opstui.widgets.privacy import (
+    MONEY_FIELDS,
+    PRIVACY,
+    PRIVACY_BINDING,
+    mask_money_inputs,
+    shown_line,
+    shown_text,
+)
 
 ANALYSIS_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("customers_affected", "Customers affected", "line"),
@@ -51,6 +58,7 @@ class BugDetail(DiscardGuard, ModalScreen[Bug | None]):
     AUTO_FOCUS = "#bug-fields"
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        PRIVACY_BINDING,
         Binding("ctrl+s", "save", "Save", id="bug.save", priority=True),
         Binding("escape", "close", "Close", id="bug.close"),
         *(
@@ -94,19 +102,11 @@ class BugDetail(DiscardGuard, ModalScreen[Bug | None]):
     def compose(self) -> ComposeResult:
         bug = self.bug
         with Vertical(id="bug-detail"):
-            yield Static(
-                Content.assemble(
-                    (f"#{bug.id} ", "bold"),
-                    (bug.priority.value if bug.priority else "untriaged", "bold $error"),
-                    "  ",
-                    clean_line(bug.title),
-                ),
-                id="bug-title",
-            )
+            yield Static(self._title(), id="bug-title")
             with VerticalScroll(id="bug-fields"):
                 yield Static(self._facts(), id="bug-facts")
                 if bug.description:
-                    yield Static(Content(clean_text(bug.description)), id="bug-description")
+                    yield Static(Content(shown_text(bug.description)), id="bug-description")
                 if bug.priority is Priority.P0:
                     yield Static(Content("Incident playbook"), classes="bug-section")
                     yield Static(self._playbook(), id="playbook")
@@ -125,7 +125,8 @@ class BugDetail(DiscardGuard, ModalScreen[Bug | None]):
                                 area.styles.height = 3
                                 yield area
                             else:
-                                yield Input(shown, id=f"field-{name}")
+                                hidden = PRIVACY.active and name in MONEY_FIELDS
+                                yield Input(shown, id=f"field-{name}", password=hidden)
                             yield Static("", id=f"error-{name}", classes="field-error")
                 with Vertical(classes="form-row"):
                     yield Label(Content("Security / compliance flag"))
@@ -157,7 +158,7 @@ class BugDetail(DiscardGuard, ModalScreen[Bug | None]):
             ("Security flag", "yes" if bug.security_flag else "no"),
         ]
         lines = [
-            Content.assemble((f"{label:<14}", "dim"), clean_line(value))
+            Content.assemble((f"{label:<14}", "dim"), shown_line(value))
             for label, value in rows
             if value
         ]
@@ -199,6 +200,24 @@ class BugDetail(DiscardGuard, ModalScreen[Bug | None]):
         else:
             self.checks[step] = done_at
         self.query_one("#playbook", Static).update(self._playbook())
+
+    def _title(self) -> Content:
+        bug = self.bug
+        return Content.assemble(
+            (f"#{bug.id} ", "bold"),
+            (bug.priority.value if bug.priority else "untriaged", "bold $error"),
+            "  ",
+            shown_line(bug.title),
+        )
+
+    def privacy_changed(self) -> None:
+        """Privacy mode turned on or off: title, facts and description drawn again, money
+        fields as dots or figures."""
+        self.query_one("#bug-title", Static).update(self._title())
+        self.query_one("#bug-facts", Static).update(self._facts())
+        for description in self.query("#bug-description").results(Static):
+            description.update(Content(shown_text(self.bug.description)))
+        mask_money_inputs(self)
 
     def values(self) -> dict[str, object]:
         data: dict[str, object] = self.bug.model_dump()

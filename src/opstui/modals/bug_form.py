@@ -23,9 +23,9 @@ from textual.widgets.selection_list import Selection
 
 from opstui.domain.enums import BugStatus, Priority
 from opstui.domain.models import Bug, Company, Product
-from opstui.domain.text import clean_line
 from opstui.modals.form_base import FormScreen
 from opstui.widgets.data_select import DataSelect
+from opstui.widgets.privacy import PRIVACY, shown_line
 
 CUSTOMERS_SHOWN = 50
 """How many matching customers the list offers at once; typing narrows the rest."""
@@ -211,14 +211,18 @@ class BugForm(FormScreen[NewBug]):
             for named in self.customers
             if (company_id is None or named.company_id == company_id)
             and named.id not in self.chosen
-            and all(word in named.name.casefold() for word in words)
+            and all(word in PRIVACY.customer(named.name, named.id).casefold() for word in words)
         ]
         shown = [*self.chosen.values(), *matching[:CUSTOMERS_SHOWN]]
         listing = self.query_one("#field-customers", SelectionList)
         listing.clear_options()
         listing.add_options(
             [
-                Selection(Content(clean_line(named.name)), named.id, named.id in self.chosen)
+                Selection(
+                    Content(shown_line(PRIVACY.customer(named.name, named.id))),
+                    named.id,
+                    named.id in self.chosen,
+                )
                 for named in shown
             ]
         )

@@ -27,10 +27,10 @@ from opstui.domain.models import (
     FeedbackEntry,
 )
 from opstui.domain.settings import HealthModel
-from opstui.domain.text import clean_line, clean_text
 from opstui.widgets.customer_cells import BAND_STYLES, KIND_STYLES, money, nps_value, plural
 from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.history_view import HistoryView
+from opstui.widgets.privacy import PRIVACY, PRIVACY_BINDING, shown_line, shown_text
 from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable, text_cell
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def voice_content(file: CustomerFile) -> Content:
             Content.assemble(
                 f"{response.responded_on.isoformat()} {response.score:>3} ",
                 (f"{kind:<10}", style),
-                clean_line(response.comment),
+                shown_line(response.comment),
             )
         )
     if len(file.responses) > MAX_RESPONSES:
@@ -131,7 +131,7 @@ def voice_content(file: CustomerFile) -> Content:
         lines.append(
             Content.assemble(
                 ("★ " if candidate else "· ", "bold $success" if candidate else "dim"),
-                clean_line(request.title),
+                shown_line(request.title),
                 (f"  {request.status.value} · {plural(count, 'customer')}", "dim"),
             )
         )
@@ -173,6 +173,7 @@ class CustomerDetail(ModalScreen[bool]):
     CSS_PATH = "../styles/customers.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        PRIVACY_BINDING,
         Binding(
             "escape", "close", "Close", id="customers.detail_close", tooltip="Back to the list"
         ),
@@ -252,15 +253,19 @@ class CustomerDetail(ModalScreen[bool]):
 
     # -- data ---------------------------------------------------------------------------------
 
+    def privacy_changed(self) -> None:
+        """Privacy mode turned on or off: drawn again, names and money as it says."""
+        self.reload()
+
     def reload(self) -> None:
         file = self.file = self.actions.load()
         customer = file.customer
         renewal = customer.renewal_date.isoformat() if customer.renewal_date else "—"
         self.query_one("#detail-title", Static).update(
             Content.assemble(
-                (clean_line(customer.name), "bold"),
-                f" · {clean_line(file.company)} · ARR {money(customer.arr)}",
-                f" · CSM {clean_line(file.csm) or '—'} · renews {renewal}",
+                (shown_line(PRIVACY.customer(customer.name, customer.id)), "bold"),
+                f" · {shown_line(file.company)} · ARR {money(customer.arr)}",
+                f" · CSM {shown_line(file.csm) or '—'} · renews {renewal}",
                 ("  ⚑ ESCALATED" if customer.escalated else "", "bold $error"),
                 (
                     ""
@@ -314,7 +319,7 @@ class CustomerDetail(ModalScreen[bool]):
             text = Content.assemble(
                 (entry.kind.value, KIND_STYLES[entry.kind]),
                 (f" · {entry.logged_on.isoformat()}  ", "dim"),
-                clean_text(entry.text),
+                shown_text(entry.text),
             )
         elif self.file is not None and not self.file.feedback:
             text = Content.styled("No feedback logged yet: press f to add some.", "dim")
@@ -345,7 +350,7 @@ class CustomerDetail(ModalScreen[bool]):
         except Exception as error:  # one statement: nothing was stored
             self.notify(f"Not saved: {error}", severity="error")
             return
-        name = clean_line(customer.name)
+        name = shown_line(PRIVACY.customer(customer.name, customer.id))
         self._changed(f"{name} escalated" if raised else f"{name}: escalation cleared")
 
     def action_feedback(self) -> None:

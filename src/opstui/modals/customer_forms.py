@@ -97,6 +97,8 @@ class CustomerForm(StoringForm[Customer]):
     """Create or edit a customer; `store` writes it. Returns the customer as typed (with
     its id when edited), or None when cancelled."""
 
+    HIDDEN_IN_PRIVACY = True
+
     def __init__(
         self,
         customer: Customer | None,
@@ -156,6 +158,8 @@ class CustomerForm(StoringForm[Customer]):
 
 class NpsForm(StoringForm[NpsBatch]):
     """One or several NPS responses from one customer on one date; `store` writes them."""
+
+    HIDDEN_IN_PRIVACY = True
 
     def __init__(
         self,

@@ -15,12 +15,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
 from opstui.export.files import write_atomically
+from opstui.widgets.privacy import PRIVACY, PRIVACY_BINDING
 
 
 class ExportPreview(ModalScreen[Path | None]):
     """The Markdown as it will be written; `r` toggles redaction, `ctrl+s` writes the file."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        PRIVACY_BINDING,
         Binding("ctrl+s", "write", "Write file", id="export.write", priority=True),
         Binding(
             "ctrl+r",
@@ -50,14 +52,15 @@ class ExportPreview(ModalScreen[Path | None]):
         self.week = week
         self.render_markdown = render
         """Renders the week's Markdown, redacted or not."""
-        self.redacted = False
+        self.redacted = PRIVACY.active
+        """Redacted from the start in privacy mode, and then it stays so."""
         self.default_path = default_path
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(id="export-title")
             yield TextArea(
-                self.render_markdown(False),
+                self.render_markdown(self.redacted),
                 read_only=True,
                 id="export-text",
                 show_line_numbers=False,
@@ -77,7 +80,14 @@ class ExportPreview(ModalScreen[Path | None]):
             Content(f"Markdown export of {self.week} ({mode}) — ctrl+r redact · ctrl+s write")
         )
 
+    def privacy_changed(self) -> None:
+        if PRIVACY.active and not self.redacted:
+            self.action_redact()
+
     def action_redact(self) -> None:
+        if PRIVACY.active and self.redacted:
+            self.notify("Privacy mode is on: the preview stays redacted", severity="warning")
+            return
         self.redacted = not self.redacted
         self.query_one(TextArea).load_text(self.render_markdown(self.redacted))
         self._title()

@@ -34,6 +34,8 @@ class FeedbackForm(FormScreen[FeedbackEntry]):
     stays open with the reason and what was typed.
     """
 
+    HIDDEN_IN_PRIVACY = True
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+s",

@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Stat
 from opstui.domain.history import StaleEditError
 from opstui.domain.models import field_errors
 from opstui.modals.confirm import ConfirmDialog
+from opstui.widgets.privacy import HIDDEN_FORM_WORDS, PRIVACY, mask_money_inputs
 
 T = TypeVar("T")
 
@@ -103,11 +104,22 @@ class FormScreen(DiscardGuard, ModalScreen[T | None], Generic[T]):
 
     original: Any = None
     store: Callable[[Any, Any], object] | None = None
+    HIDDEN_IN_PRIVACY: ClassVar[bool] = False
+    """A form that edits what privacy mode hides (a customer's name) does not open then."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
     ]
+
+    @on(events.Mount)
+    def _refuse_in_privacy(self) -> None:
+        if self.HIDDEN_IN_PRIVACY and PRIVACY.active:
+            self.app.notify(HIDDEN_FORM_WORDS, severity="warning")
+            self.dismiss(None)
+
+    def privacy_changed(self) -> None:
+        mask_money_inputs(self)
 
     @on(events.Mount)
     def _remember_after_first_layout(self) -> None:

@@ -21,6 +21,7 @@ from opstui.domain.models import Model
 from opstui.modals.form_base import FormScreen
 from opstui.widgets.data_select import DataSelect
 from opstui.widgets.history_view import HistoryView
+from opstui.widgets.privacy import MONEY_FIELDS, PRIVACY
 
 M = TypeVar("M", bound=Model)
 
@@ -100,7 +101,8 @@ class ModelForm(FormScreen[M], Generic[M]):
         shown = "" if value is None else str(value)
         if shown.endswith(".0"):
             shown = shown[:-2]
-        return Input(shown, placeholder=field.hint, id=ident)
+        hidden = PRIVACY.active and field.name in MONEY_FIELDS
+        return Input(shown, placeholder=field.hint, id=ident, password=hidden)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):

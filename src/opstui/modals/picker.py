@@ -19,8 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from opstui.domain.text import clean_line
 from opstui.widgets.fuzzy_text import highlight
+from opstui.widgets.privacy import shown_line
 
 T = TypeVar("T")
 
@@ -72,12 +72,12 @@ class Picker(ModalScreen[T | None], Generic[T]):
 
     def _matches(self, query: str) -> list[tuple[Content, T]]:
         if self.search is not None:
-            return [(Content(clean_line(label)), value) for label, value in self.search(query)]
+            return [(Content(shown_line(label)), value) for label, value in self.search(query)]
         if not query.strip():
-            return [(Content(clean_line(label)), value) for label, value in self.options]
+            return [(Content(shown_line(label)), value) for label, value in self.options]
         matcher = Matcher(query)
         scored = [
-            (matcher.match(clean_line(label)), clean_line(label), value)
+            (matcher.match(shown_line(label)), shown_line(label), value)
             for label, value in self.options
         ]
         scored = [item for item in scored if item[0] > 0]

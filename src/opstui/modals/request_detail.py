@@ -15,7 +15,6 @@ from textual.widgets import Static
 from opstui.data.figures import CustomerHealth
 from opstui.domain.customers import ROADMAP_CANDIDATE_MIN_CUSTOMERS, RankedRequest
 from opstui.domain.models import FeedbackEntry
-from opstui.domain.text import clean_line
 from opstui.widgets.customer_cells import (
     candidate_cell,
     health_cell,
@@ -24,6 +23,7 @@ from opstui.widgets.customer_cells import (
     status_cell,
 )
 from opstui.widgets.fitting_footer import FittingFooter
+from opstui.widgets.privacy import PRIVACY, PRIVACY_BINDING, shown_line
 from opstui.widgets.virtual_table import Column, ListSource, Row, VirtualTable, text_cell
 
 ASKER_COLUMNS = (
@@ -47,10 +47,10 @@ def request_heading(ranked: RankedRequest) -> Content:
         else Content.styled(f"{plural(missing, 'more customer')} to be a roadmap candidate", "dim")
     )
     return Content.assemble(
-        (clean_line(request.title), "bold"),
+        (shown_line(request.title), "bold"),
         "  ",
         status_cell(request.status),
-        (f"  {clean_line(details)}" if details else "", "dim"),
+        (f"  {shown_line(details)}" if details else "", "dim"),
         "\n",
         f"{plural(ranked.customers, 'customer')} asking · ARR {money(ranked.arr)} · ",
         candidacy,
@@ -64,6 +64,7 @@ class RequestDetail(ModalScreen[None]):
     AUTO_FOCUS = "#askers"
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        PRIVACY_BINDING,
         Binding(
             "escape", "close", "Close", id="customers.request_close", tooltip="Back to the board"
         ),
@@ -93,6 +94,11 @@ class RequestDetail(ModalScreen[None]):
             yield VirtualTable(ASKER_COLUMNS, id="askers")
             yield FittingFooter()
 
+    def privacy_changed(self) -> None:
+        """Privacy mode turned on or off: drawn again, names and money as it says."""
+        self.query_one("#request-title", Static).update(request_heading(self.ranked))
+        self.on_mount()
+
     def on_mount(self) -> None:
         said: dict[int, FeedbackEntry] = {}
         for entry in self.feedback:  # newest first: keep the newest
@@ -108,7 +114,7 @@ class RequestDetail(ModalScreen[None]):
         return Row(
             key=f"customer:{customer.id}",
             cells=(
-                text_cell(customer.name),
+                text_cell(PRIVACY.customer(customer.name, customer.id)),
                 text_cell(self.companies.get(customer.company_id, "")),
                 Content(money(customer.arr)),
                 health_cell(row.health),

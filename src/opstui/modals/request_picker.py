@@ -24,6 +24,7 @@ from opstui.data.repository import Repository
 from opstui.domain.customers import ROADMAP_CANDIDATE_MIN_CUSTOMERS, RankedRequest
 from opstui.domain.models import FeatureRequest, FeedbackEntry
 from opstui.domain.text import clean_line
+from opstui.widgets.privacy import shown_line
 
 CREATE = "create"
 MATCH_STYLE = "bold underline $accent"
@@ -40,7 +41,7 @@ def highlight(query: str, title: str, matcher: Matcher) -> tuple[bool, Content]:
     ("real time" finds "Real-time dashboards"). The title stays text: `Matcher.highlight`
     would parse it as markup, so the marks are applied to plain `Content` here.
     """
-    shown = clean_line(title)
+    shown = shown_line(title)
     content = Content(shown)
     words = query.casefold().split()
     if not words:
@@ -93,7 +94,7 @@ class RequestPicker(ModalScreen[FeatureRequest | None]):
     def compose(self) -> ComposeResult:
         title = Content.styled("Which feature request is this?", "bold")
         if self.asked:
-            title = Content.assemble(title, "\n", (f"“{clean_line(self.asked)}”", "italic"))
+            title = Content.assemble(title, "\n", (f"“{shown_line(self.asked)}”", "italic"))
         with Vertical():
             yield Static(title, id="picker-title")
             yield Input(placeholder="Type to find a request, or the title of a new one", id="query")

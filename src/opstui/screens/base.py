@@ -12,6 +12,7 @@ from textual.worker import Worker
 from opstui.data.workspace import NOTHING_CHANGED, explain_failure
 from opstui.domain.history import StaleEditError
 from opstui.widgets.header import WorkspaceHeader
+from opstui.widgets.privacy import PRIVACY
 
 if TYPE_CHECKING:
     from opstui.app import OpsApp
@@ -70,6 +71,7 @@ class OpsScreen(Screen[None]):
             header.week = self.session.week
             header.screen_title = self.SCREEN_TITLE
             header.escalations = self.ops.escalation_count
+            header.private = PRIVACY.active
 
     pending_entity: int | None = None
     """An entity to select once the screen's data has loaded (a jump to a new screen)."""

@@ -24,6 +24,7 @@ from opstui.modals.feedback_form import log_feedback
 from opstui.modals.request_picker import link_to_request
 from opstui.modals.retire_dialog import RetireChoice, RetireDialog
 from opstui.widgets.customer_cells import plural
+from opstui.widgets.privacy import PRIVACY
 
 Done = Callable[[str, int | None], None]
 """Called after a write with what was stored, in words, and the customer to show."""
@@ -94,7 +95,11 @@ def retire_customer(
     if customer.retired_on is not None:
         screen.notify(f"{name} is already retired (R brings it back)", severity="warning")
         return
-    others = [(c.name, c.id) for c in repo.customers() if c.id is not None and c.id != customer_id]
+    others = [
+        (PRIVACY.customer(c.name, c.id), c.id)
+        for c in repo.customers()
+        if c.id is not None and c.id != customer_id
+    ]
 
     def chosen(choice: RetireChoice | None) -> None:
         if choice is None:
@@ -117,7 +122,11 @@ def retire_customer(
             return
         done(message, customer_id)
 
-    dialog = RetireDialog(customer.name, repo.dependents(Customer, customer_id), others)
+    dialog = RetireDialog(
+        PRIVACY.customer(customer.name, customer_id),
+        repo.dependents(Customer, customer_id),
+        others,
+    )
     screen.app.push_screen(dialog, chosen)
 
 

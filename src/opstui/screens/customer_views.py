@@ -30,6 +30,8 @@ from opstui.widgets.customer_cells import (
     status_cell,
     tickets_cell,
 )
+from opstui.widgets.fitting_strip import Piece, piece
+from opstui.widgets.privacy import PRIVACY
 from opstui.widgets.problem_marks import mark_problems
 from opstui.widgets.trend import delta
 from opstui.widgets.virtual_table import Column, Row, text_cell
@@ -106,7 +108,7 @@ def health_row(row: CustomerHealth, data: CustomersData) -> Row:
         key=f"customer:{customer.id}",
         cells=(
             Content.styled("⚑", "bold $error") if customer.escalated else Content(""),
-            text_cell(customer.name),
+            text_cell(PRIVACY.customer(customer.name, customer.id)),
             text_cell(data.companies.get(customer.company_id, "")),
             Content(money(customer.arr)),
             Content.styled(
@@ -128,11 +130,12 @@ def health_row(row: CustomerHealth, data: CustomersData) -> Row:
 
 
 def health_haystack(row: CustomerHealth, data: CustomersData) -> str:
-    """What the filter searches: name, serving company, CSM ("retired" finds those)."""
+    """What the filter searches: name (as shown: in privacy mode, its alias), serving
+    company, CSM ("retired" finds those)."""
     customer = row.customer
     return " ".join(
         (
-            customer.name,
+            PRIVACY.customer(customer.name, customer.id),
             data.companies.get(customer.company_id, ""),
             data.people.get(customer.csm_id or -1, ""),
             "" if customer.retired_on is None else "retired",
@@ -174,28 +177,32 @@ def retired_cell(on: date) -> Content:
     return Content.styled(f"retired {on:%b} {on.day}", "italic")
 
 
-def health_summary(data: CustomersData, shown: bool = False) -> Content:
+def health_summary(data: CustomersData, shown: bool = False) -> list[Piece]:
     """The strip above the health table: customers in service, ARR, overall NPS, bands,
     escalations, and how many retired customers are left out (`shown`: listed below)."""
     bands = {band: 0 for band in HealthBand}
     for row in data.rows:
         bands[row.health.band] += 1
     escalated = sum(1 for row in data.rows if row.customer.escalated)
-    parts: list[Content | str | tuple[str, str]] = [
-        (plural(len(data.rows), "customer"), "bold"),
-        f"  ARR {money(sum(row.customer.arr for row in data.rows))}",
-        f"  NPS {nps_text(data.overall_nps, data.responses)} ",
-        delta(data.overall_nps, data.previous_nps),
-        (f" vs {data.previous_week}  " if data.previous_week else "  ", "dim"),
+    pieces = [
+        piece(plural(len(data.rows), "customer"), 0, "bold"),
+        piece(f"  ARR {money(sum(row.customer.arr for row in data.rows))}", 1),
+        piece(f"  NPS {nps_text(data.overall_nps, data.responses)}", 1),
+        piece(Content(" ") + delta(data.overall_nps, data.previous_nps), 3),
     ]
+    if data.previous_week:
+        pieces.append(piece(f" vs {data.previous_week}", 4, "dim"))
     for band, count in bands.items():
-        parts += [(f"● {band.value} {count}", BAND_STYLES[band]), "  "]
-    parts.append((f"⚑ {escalated} escalated", "bold $error" if escalated else "$success"))
-    if data.retired:  # in place of the hint: the strip stays one line
-        parts.append((f"   {len(data.retired)} retired (r {'hides' if shown else 'shows'})", "dim"))
-    else:
-        parts.append(("    enter: why this score", "dim"))
-    return Content.assemble(*parts)
+        pieces.append(
+            piece(Content("  ") + Content.styled(f"● {band.value} {count}", BAND_STYLES[band]), 2)
+        )
+    style = "bold $error" if escalated else "$success"
+    pieces.append(piece(Content("  ") + Content.styled(f"⚑ {escalated} escalated", style), 0))
+    if data.retired:
+        retired = f"   {len(data.retired)} retired (r {'hides' if shown else 'shows'})"
+        pieces.append(piece(retired, 5, "dim"))
+    pieces.append(piece("    enter: why this score", 6, "dim"))
+    return pieces
 
 
 def health_hint(data: CustomersData, shown: int, filtered: bool, retired: bool) -> Content | None:
@@ -264,7 +271,9 @@ def board_row(item: BoardItem) -> Row:
 def board_haystack(item: BoardItem) -> str:
     """What the filter searches on the board: title, epic, status."""
     request = item.ranked.request
-    return " ".join((request.title, request.epic, request.status.value)).casefold()
+    return " ".join(
+        (PRIVACY.text(request.title), PRIVACY.text(request.epic), request.status.value)
+    ).casefold()
 
 
 def board_sort_key(column: str) -> Callable[[BoardItem], Any]:
@@ -283,20 +292,25 @@ def board_sort_key(column: str) -> Callable[[BoardItem], Any]:
     return lambda i: (key(i), i.rank)
 
 
-def board_summary(data: CustomersData) -> Content:
+def board_summary(data: CustomersData) -> list[Piece]:
     """The strip above the board: requests, roadmap candidates, requests by status."""
     candidates = sum(1 for item in data.ranked if item.candidate)
-    parts: list[Content | str | tuple[str, str]] = [
-        (f"{len(data.ranked)} requests", "bold"),
-        "  ",
-        (f"★ {candidates} roadmap candidates", "bold $success"),
-        (f" ({ROADMAP_CANDIDATE_MIN_CUSTOMERS}+ customers)  ", "dim"),
+    pieces = [
+        piece(f"{len(data.ranked)} requests", 0, "bold"),
+        piece(
+            Content("  ") + Content.styled(f"★ {candidates} roadmap candidates", "bold $success"), 0
+        ),
+        piece(f" ({ROADMAP_CANDIDATE_MIN_CUSTOMERS}+ customers)", 2, "dim"),
     ]
     for status in RequestStatus:
         count = sum(1 for item in data.ranked if item.request.status is status)
-        parts += [(f"{status.value} {count}", STATUS_STYLES[status]), "  "]
-    parts.append((" enter: who asked", "dim"))
-    return Content.assemble(*parts)
+        pieces.append(
+            piece(
+                Content("  ") + Content.styled(f"{status.value} {count}", STATUS_STYLES[status]), 1
+            )
+        )
+    pieces.append(piece("   enter: who asked", 3, "dim"))
+    return pieces
 
 
 def board_hint(data: CustomersData, shown: int, filtered: bool) -> Content | None:

@@ -53,6 +53,7 @@ from opstui.screens.customer_views import (
 from opstui.screens.filtering import FilterableScreen
 from opstui.screens.importing import ImportFlow
 from opstui.widgets.fitting_footer import FittingFooter
+from opstui.widgets.fitting_strip import FittingStrip
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.virtual_table import Column, LazyRows, Row, VirtualTable
 
@@ -231,7 +232,7 @@ class CustomersScreen(FilterableScreen):
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader()
-        yield Static(id="summary")
+        yield FittingStrip(id="summary")
         yield Input(placeholder=PLACEHOLDERS["health"], id="filter")
         yield Static(id="first-run")
         yield VirtualTable(HEALTH_COLUMNS, id="health")
@@ -344,7 +345,7 @@ class CustomersScreen(FilterableScreen):
         if self.view == "health":
             customers = self.visible_customers()
             keys = [f"customer:{row.customer.id}" for row in customers]
-            self.query_one("#summary", Static).update(health_summary(data, self.show_retired))
+            self.query_one("#summary", FittingStrip).show(health_summary(data, self.show_retired))
             filtered = bool(self.filter_input.value.strip())
             hint = health_hint(data, len(customers), filtered, self.show_retired)
 
@@ -358,7 +359,7 @@ class CustomersScreen(FilterableScreen):
         else:
             requests = self.visible_requests()
             keys = [f"request:{item.ranked.request.id}" for item in requests]
-            self.query_one("#summary", Static).update(board_summary(data))
+            self.query_one("#summary", FittingStrip).show(board_summary(data))
             hint = board_hint(data, len(requests), bool(self.filter_input.value.strip()))
 
             def request_row(item: BoardItem) -> Row:

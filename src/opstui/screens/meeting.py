@@ -35,11 +35,11 @@ from opstui.domain.review import (
     countdown,
     week_action_items,
 )
-from opstui.domain.text import clean_line
 from opstui.screens.portfolio import summary_content
 from opstui.widgets.bug_matrix import matrix_content
-from opstui.widgets.deep_dive import MASK_MONEY, project_deep_dive
+from opstui.widgets.deep_dive import project_deep_dive
 from opstui.widgets.fitting_footer import FittingFooter
+from opstui.widgets.privacy import PRIVACY, shown_line
 
 if TYPE_CHECKING:
     from opstui.app import OpsApp
@@ -114,13 +114,17 @@ class MeetingScreen(Screen[None]):
         self.entered = self.started
         self.spent: dict[str, float] = {}
         """Seconds already spent in each section (sections can be revisited)."""
-        self.private = False
         self.quality: QualityData | None = None
         """The quality section's figures, read in the background when the meeting opens."""
 
     @property
     def ops(self) -> OpsApp:
         return cast("OpsApp", self.app)
+
+    @property
+    def private(self) -> bool:
+        """Whether the session's privacy mode hides customer names and money."""
+        return PRIVACY.active
 
     @property
     def section(self) -> AgendaSection:
@@ -207,8 +211,12 @@ class MeetingScreen(Screen[None]):
         self.dismiss(None)
 
     def action_privacy(self) -> None:
-        self.private = not self.private
+        """The session's privacy mode, from the shared screen's own key."""
+        self.ops.action_privacy()
+
+    def privacy_changed(self) -> None:
         self.show_section()
+        self.tick()
 
     # -- what each section shows --------------------------------------------------------------
 
@@ -242,7 +250,7 @@ class MeetingScreen(Screen[None]):
         if not projects:
             lines.append(Content.styled("No projects yet — n on the portfolio (1) adds one", "dim"))
         for project in sort_projects_by_phase(projects):
-            milestone = clean_line(project.next_milestone)
+            milestone = shown_line(project.next_milestone)
             if project.milestone_date:
                 milestone += f" ({project.milestone_date:%B} {project.milestone_date.day})"
             status_style = {"On track": "$success", "At risk": "$warning"}.get(
@@ -250,7 +258,7 @@ class MeetingScreen(Screen[None]):
             )
             lines.append(
                 Content.assemble(
-                    f"{clean_line(project.name)[:26]:<26} {project.phase.value:<12} "
+                    f"{shown_line(project.name)[:26]:<26} {project.phase.value:<12} "
                     f"{project.progress:>7.0f}%  ",
                     (f"{project.status.value:<10}", f"bold {status_style}"),
                     f" {milestone[:28]:<28} {project.risk.value:<7} ",
@@ -267,7 +275,7 @@ class MeetingScreen(Screen[None]):
             return Content.styled(f"No {phase.value} projects this week.", "dim")
         lines: list[Content] = []
         for project in sorted(projects, key=lambda p: p.name.casefold()):
-            lines += [project_deep_dive(project, companies, people, self.private), Content("")]
+            lines += [project_deep_dive(project, companies, people), Content("")]
         return Content("\n").join(lines)
 
     @work(thread=True, exclusive=True, group="meeting-quality", exit_on_error=False)
@@ -317,23 +325,23 @@ class MeetingScreen(Screen[None]):
         lines.append(Content.styled(f"Customer escalations ({len(customers)})", "bold $accent"))
         if not customers:
             lines.append(Content.styled("  none", "dim"))
-        for number, item in enumerate(customers, start=1):
-            name = f"Customer {number}" if self.private else clean_line(item.title)
-            detail = "(hidden)" if self.private else clean_line(item.detail)
+        for item in customers:
+            name = shown_line(PRIVACY.customer(item.title, item.target_id))
+            detail = shown_line(item.detail)
             lines.append(Content(f"  {name} — {detail}"))
         return Content("\n").join(lines)
 
     def _analysis(self, bug: Bug) -> list[Content]:
         revenue = "—"
         if bug.revenue_impact is not None:
-            revenue = MASK_MONEY if self.private else f"${bug.revenue_impact:,.0f}"
+            revenue = PRIVACY.money(f"${bug.revenue_impact:,.0f}")
         affected = "—" if bug.customers_affected is None else str(bug.customers_affected)
         return [
-            Content.assemble(("  " + clean_line(bug.title), "bold"), f"  (#{bug.id})"),
+            Content.assemble(("  " + shown_line(bug.title), "bold"), f"  (#{bug.id})"),
             Content(
                 f"    Customer impact: {affected} customers affected, revenue impact {revenue}"
             ),
-            Content(f"    Root cause: {clean_line(bug.root_cause) or '—'}"),
+            Content(f"    Root cause: {shown_line(bug.root_cause) or '—'}"),
             Content(
                 "    Resolution timeline: "
                 + (
@@ -342,7 +350,7 @@ class MeetingScreen(Screen[None]):
                     else f"fix expected {bug.expected_fix_date:%b %d}"
                 )
             ),
-            Content(f"    Prevention: {clean_line(bug.prevention) or '—'}"),
+            Content(f"    Prevention: {shown_line(bug.prevention) or '—'}"),
         ]
 
     def _synergies(self) -> Content:
@@ -356,7 +364,7 @@ class MeetingScreen(Screen[None]):
             owner = people.get(item.owner_id or -1, "")
             lines.append(
                 Content(
-                    f"  {clean_line(item.what)} — {clean_line(owner)} — due {item.due_date or '—'}"
+                    f"  {shown_line(item.what)} — {shown_line(owner)} — due {item.due_date or '—'}"
                 )
             )
         if not cross:
@@ -366,7 +374,7 @@ class MeetingScreen(Screen[None]):
         for decision in decisions:
             state = "decided" if decision.decided_at else f"due {decision.due_at:%a %H:%M}"
             lines.append(
-                Content(f"  {clean_line(decision.what)} ({decision.category.value}, {state})")
+                Content(f"  {shown_line(decision.what)} ({decision.category.value}, {state})")
             )
         if not decisions:
             lines.append(Content.styled("  none", "dim"))
@@ -382,11 +390,11 @@ class MeetingScreen(Screen[None]):
             return [Content.styled("  none — n on the weekly screen's Risks tab adds one", "dim")]
         lines = []
         for risk in risks:
-            links = " · ".join(clean_line(name) for name in (risk.project, risk.company) if name)
+            links = " · ".join(shown_line(name) for name in (risk.project, risk.company) if name)
             line = Content.assemble(
                 (f"  {risk.status.value:<11}", "bold"),
-                clean_line(risk.risk),
-                f" — {clean_line(risk.owner) or 'no owner'}: {clean_line(risk.mitigation) or '—'}",
+                shown_line(risk.risk),
+                f" — {shown_line(risk.owner) or 'no owner'}: {shown_line(risk.mitigation) or '—'}",
                 (f"  ({links})", "$accent") if links else "",
             )
             lines.append(line.stylize("dim") if risk.closed else line)

@@ -28,6 +28,7 @@ from opstui.screens.base import not_saved_words
 from opstui.screens.filtering import FilterableScreen
 from opstui.widgets.deep_dive import DeepDivePanel, project_deep_dive
 from opstui.widgets.fitting_footer import FittingFooter
+from opstui.widgets.fitting_strip import FittingStrip, Piece, piece, whole
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.problem_marks import mark_problems
 from opstui.widgets.trend import delta
@@ -180,7 +181,7 @@ class PortfolioScreen(FilterableScreen):
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader()
-        yield Static(id="summary")
+        yield FittingStrip(id="summary")
         yield Static(id="empty-state")
         yield Input(placeholder="Filter: name, company, PM, milestone", id="filter")
         yield VirtualTable(COLUMNS, id="projects")
@@ -294,8 +295,8 @@ class PortfolioScreen(FilterableScreen):
         if self.data is None:
             return
         summary = portfolio_summary(self.data.projects, self.data.history, self.session.today)
-        self.query_one("#summary", Static).update(
-            summary_content(summary, self.data.previous_on_track)
+        self.query_one("#summary", FittingStrip).show(
+            summary_pieces(summary, self.data.previous_on_track)
         )
 
     def _row(self, project: Project) -> Row:
@@ -603,25 +604,28 @@ class PortfolioScreen(FilterableScreen):
         self.app.push_screen(ConfirmDialog(question, "Delete"), confirmed)
 
 
-def summary_content(summary: PortfolioSummary, previous: tuple[str, int] | None = None) -> Content:
+def summary_pieces(
+    summary: PortfolioSummary, previous: tuple[str, int] | None = None
+) -> list[Piece]:
     """The strip above the table: on track (with its change since the last snapshot), per
-    phase, weeks per phase, slipping."""
-    parts: list[Content | str] = [
-        Content.styled(f"On track {summary.on_track}/{summary.total}", "bold $success"),
-    ]
+    phase, weeks per phase, slipping; on a narrow terminal the averages and the comparison
+    are left out before the counts."""
+    pieces = [piece(f"On track {summary.on_track}/{summary.total}", 0, "bold $success")]
     if previous is not None:
         week, on_track = previous
-        parts += [" ", delta(summary.on_track, on_track), Content.styled(f" vs {week}", "dim")]
-    parts.append("   ")
+        pieces.append(piece(Content(" ") + delta(summary.on_track, on_track), 2))
+        pieces.append(piece(f" vs {week}", 3, "dim"))
     for phase in Phase:
         weeks = summary.avg_weeks_per_phase[phase]
-        parts.append(Content.styled(f"{phase.value} {summary.by_phase[phase]}", "bold"))
-        parts.append(Content.styled(f" ({weeks:.1f} wk avg)" if weeks is not None else "", "dim"))
-        parts.append("  ")
+        pieces.append(piece(f"   {phase.value} {summary.by_phase[phase]}", 1, "bold"))
+        if weeks is not None:
+            pieces.append(piece(f" ({weeks:.1f} wk avg)", 4, "dim"))
     slipping = len(summary.slipping)
-    parts.append(
-        Content.styled(
-            f"  Slipping > 1 week: {slipping}", "bold $error" if slipping else "$success"
-        )
-    )
-    return Content.assemble(*parts)
+    style = "bold $error" if slipping else "$success"
+    pieces.append(piece(f"   Slipping > 1 week: {slipping}", 0, style))
+    return pieces
+
+
+def summary_content(summary: PortfolioSummary, previous: tuple[str, int] | None = None) -> Content:
+    """The whole strip, for a place with room for all of it (meeting mode)."""
+    return whole(summary_pieces(summary, previous))

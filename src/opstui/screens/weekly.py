@@ -59,6 +59,7 @@ from opstui.modals.model_form import Field, ModelForm
 from opstui.modals.preread_dialog import PrereadDialog
 from opstui.screens.base import OpsScreen, not_saved_words
 from opstui.widgets.fitting_footer import FittingFooter
+from opstui.widgets.fitting_strip import FittingStrip, piece
 from opstui.widgets.header import WorkspaceHeader
 from opstui.widgets.virtual_table import ListSource, VirtualTable
 from opstui.widgets.weekly_rows import (
@@ -205,7 +206,7 @@ class WeeklyScreen(OpsScreen):
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader()
-        yield Static(id="week-bar")
+        yield FittingStrip(id="week-bar")
         with TabbedContent(id="tabs", initial="checklist"):
             with TabPane("Checklist", id="checklist"):
                 yield VirtualTable(CHECKLIST_COLUMNS, id="checklist-table")
@@ -301,26 +302,42 @@ class WeeklyScreen(OpsScreen):
         self._keep(self.table("risks"), risk_rows(data.risks))
         monday, sunday = week_days(data.week)
         overdue = sum(1 for item in items if is_overdue(item, session.today))
-        bar = Content.assemble(
-            (f"Week {data.week}", "bold"),
-            f"  {monday:%b %d}–{sunday:%b %d}   ",
-            (f"pre-read {summary.people_complete}/{len(summary.rows)} people", "bold"),
-            f" · {summary.parts_submitted}/{summary.parts_owed} parts · ",
-            (f"{summary.late_parts} late", "$warning" if summary.late_parts else ""),
-            "   director ",
-            ("accepted", "$success") if accepted else ("pending", "bold $warning"),
-            f"   actions {len(items)}",
-            (f" ({overdue} overdue)", "bold $error") if overdue else "",
-            f"   decisions {len(data.decisions)}   ",
-            (f"escalations {len(data.escalations)}", "bold $error" if data.escalations else ""),
-            (
-                (f"   ❄ frozen {data.frozen_at:%a %b %d %H:%M} (U unfreezes)", "bold $primary")
-                if data.frozen_at
-                else ("   not frozen (F freezes)", "dim")
+        late = summary.late_parts
+        bar = [
+            piece(f"Week {data.week}", 0, "bold"),
+            piece(f"  {monday:%b %d}–{sunday:%b %d}", 6),
+            piece(f"   pre-read {summary.people_complete}/{len(summary.rows)} people", 0, "bold"),
+            piece(f" · {summary.parts_submitted}/{summary.parts_owed} parts", 4),
+            piece(Content(" · ") + Content.styled(f"{late} late", "$warning" if late else ""), 1),
+            piece(
+                Content("   director ")
+                + (
+                    Content.styled("accepted", "$success")
+                    if accepted
+                    else Content.styled("pending", "bold $warning")
+                ),
+                2,
             ),
-            ("   ([ ] week · t this week)", "dim"),
-        )
-        self.query_one("#week-bar", Static).update(bar)
+            piece(f"   actions {len(items)}", 3),
+        ]
+        if overdue:
+            bar.append(piece(f" ({overdue} overdue)", 3, "bold $error"))
+        bar += [
+            piece(f"   decisions {len(data.decisions)}", 5),
+            piece(
+                Content("   ")
+                + Content.styled(
+                    f"escalations {len(data.escalations)}",
+                    "bold $error" if data.escalations else "",
+                ),
+                5,
+            ),
+            piece(f"   ❄ frozen {data.frozen_at:%a %b %d %H:%M} (U unfreezes)", 0, "bold $primary")
+            if data.frozen_at
+            else piece("   not frozen (F freezes)", 7, "dim"),
+            piece("   ([ ] week · t this week)", 8, "dim"),
+        ]
+        self.query_one("#week-bar", FittingStrip).show(bar)
         self.loaded = True
         if self.tab == "changes":
             self.load_changes()

@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from opstui.domain.bugs import URGENT_PRIORITIES
 from opstui.domain.models import Bug
-from opstui.domain.text import clean_line, clean_text
+from opstui.widgets.privacy import PRIVACY, shown_line, shown_text
 
 DESCRIPTION_LINES = 3
 """How much of the description the panel shows; enter opens the whole bug."""
@@ -30,18 +30,18 @@ def bug_summary(bug: Bug, company: str, assignee: str, today: date) -> Content:
     priority = bug.priority.value if bug.priority else "untriaged"
     age = max(0, (today - bug.opened_at.date()).days)
     lines = [
-        Content.assemble((f"#{bug.id} ", "bold"), (clean_line(bug.title), "bold $accent")),
+        Content.assemble((f"#{bug.id} ", "bold"), (shown_line(bug.title), "bold $accent")),
         Content.assemble(
             ("  ", ""),
             (priority, "bold"),
-            f" · {bug.status.value} · {clean_line(company) or 'no company'}"
-            f" · {clean_line(assignee) or 'unassigned'} · opened {bug.opened_at:%b %d} ({age}d)",
+            f" · {bug.status.value} · {shown_line(company) or 'no company'}"
+            f" · {shown_line(assignee) or 'unassigned'} · opened {bug.opened_at:%b %d} ({age}d)",
             ("  security/compliance" if bug.security_flag else "", "bold $error"),
         ),
     ]
-    description = clean_text(bug.description).splitlines()
+    description = shown_text(bug.description).splitlines()
     for line in description[:DESCRIPTION_LINES]:
-        lines.append(Content(f"  {clean_line(line)}"))
+        lines.append(Content(f"  {line.strip()}"))
     if len(description) > DESCRIPTION_LINES:
         lines.append(Content.styled("  … enter shows all of it", "dim"))
     if bug.priority in URGENT_PRIORITIES:
@@ -51,17 +51,19 @@ def bug_summary(bug: Bug, company: str, assignee: str, today: date) -> Content:
                 f"{bug.customers_affected} customer{'' if bug.customers_affected == 1 else 's'}"
                 if bug.customers_affected is not None
                 else "",
-                f"${bug.revenue_impact:,.0f}" if bug.revenue_impact is not None else "",
+                PRIVACY.money(f"${bug.revenue_impact:,.0f}")
+                if bug.revenue_impact is not None
+                else "",
             )
             if part
         )
         lines += [
             _field("Customer impact", impact),
-            _field("Root cause", clean_line(bug.root_cause)),
+            _field("Root cause", shown_line(bug.root_cause)),
             _field(
                 "Expected fix", f"{bug.expected_fix_date:%b %d}" if bug.expected_fix_date else ""
             ),
-            _field("Prevention", clean_line(bug.prevention)),
+            _field("Prevention", shown_line(bug.prevention)),
         ]
         if not bug.root_cause:
             lines.append(

@@ -10,6 +10,7 @@ from textual.content import Content
 from opstui.domain.customers import Health, RankedRequest
 from opstui.domain.enums import ChurnRisk, FeedbackKind, HealthBand, RequestStatus
 from opstui.domain.models import Customer
+from opstui.widgets.privacy import PRIVACY
 from opstui.widgets.trend import delta
 
 BAND_STYLES = {
@@ -39,12 +40,14 @@ def plural(count: int, word: str) -> str:
 
 
 def money(amount: float) -> str:
-    """ARR the way a review reads it: $950, $180k, $1.2M."""
+    """ARR the way a review reads it: $950, $180k, $1.2M (masked in privacy mode)."""
     if amount >= 1_000_000:
-        return f"${amount / 1_000_000:.1f}M"
-    if amount >= 1_000:
-        return f"${amount / 1_000:.0f}k"
-    return f"${amount:.0f}"
+        shown = f"${amount / 1_000_000:.1f}M"
+    elif amount >= 1_000:
+        shown = f"${amount / 1_000:.0f}k"
+    else:
+        shown = f"${amount:.0f}"
+    return PRIVACY.money(shown)
 
 
 def nps_text(value: float | None, responses: int) -> str:

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.widgets import Select
 from textual.widgets.select import NoSelection
 
-from opstui.domain.text import clean_line
+from opstui.widgets.privacy import shown_line
 
 V = TypeVar("V")
 
@@ -27,7 +27,7 @@ V = TypeVar("V")
 def option_prompts(options: Iterable[tuple[Any, V]]) -> list[tuple[RenderableType, V]]:
     """`(prompt, value)` pairs with every text prompt cleaned and made literal `Text`."""
     return [
-        (Text(clean_line(prompt)) if isinstance(prompt, str) else prompt, value)
+        (Text(shown_line(prompt)) if isinstance(prompt, str) else prompt, value)
         for prompt, value in options
     ]
 
@@ -52,7 +52,7 @@ class DataSelect(Select[V], Generic[V]):
             allow_blank, prompt = True, empty
         super().__init__(
             prompts,
-            prompt=clean_line(prompt),
+            prompt=shown_line(prompt),
             allow_blank=allow_blank,
             value=value if prompts else Select.NULL,
             id=id,

@@ -14,15 +14,12 @@ from textual.widgets import Static
 
 from opstui.domain.enums import Phase
 from opstui.domain.models import Project
-from opstui.domain.text import clean_line, clean_text
-
-MASK_MONEY = "$•••"
-"""What privacy mode shows for an amount of money."""
+from opstui.widgets.privacy import PRIVACY, shown_line, shown_text
 
 
-def phase_fields(project: Project, private: bool = False) -> list[tuple[str, str]]:
-    """The deep-dive fields of the project's phase, labelled, as text (`private`: money
-    masked)."""
+def phase_fields(project: Project) -> list[tuple[str, str]]:
+    """The deep-dive fields of the project's phase, labelled, as text (customer names and
+    money masked in privacy mode)."""
     phase = project.phase
 
     def text(value: object) -> str:
@@ -30,7 +27,7 @@ def phase_fields(project: Project, private: bool = False) -> list[tuple[str, str
             return "—"
         if hasattr(value, "value"):
             return str(value.value)
-        return clean_text(str(value))
+        return shown_text(str(value))
 
     if phase is Phase.DISCOVERY:
         return [
@@ -73,7 +70,7 @@ def phase_fields(project: Project, private: bool = False) -> list[tuple[str, str
             ("Customer feedback (beta)", text(project.beta_feedback)),
         ]
     arr = project.business_impact_arr
-    impact = "—" if arr is None else (MASK_MONEY if private else f"${arr:,.0f} ARR")
+    impact = "—" if arr is None else PRIVACY.money(f"${arr:,.0f} ARR")
     return [
         ("Launch phase", text(project.launch_phase)),
         (
@@ -92,7 +89,6 @@ def project_deep_dive(
     project: Project,
     companies: Mapping[int, str],
     people: Mapping[int, str],
-    private: bool = False,
 ) -> Content:
     """The project's heading (company, owners, progress, status), its phase's fields and
     the CPTO input it needs."""
@@ -103,14 +99,14 @@ def project_deep_dive(
     )
     lines = [
         Content.assemble(
-            (clean_line(project.name), "bold $accent"),
-            f" — {clean_line(companies.get(project.company_id, ''))} — {clean_line(owners)}",
+            (shown_line(project.name), "bold $accent"),
+            f" — {shown_line(companies.get(project.company_id, ''))} — {shown_line(owners)}",
             f"   {project.progress:.0f}% · {project.status.value} · {project.phase.value}",
         )
     ]
-    for label, value in phase_fields(project, private):
+    for label, value in phase_fields(project):
         lines.append(Content.assemble((f"  {label:<28}", "dim"), value))
-    cpto = clean_text(project.cpto_input) or "—"
+    cpto = shown_text(project.cpto_input) or "—"
     lines.append(Content.assemble((f"  {'CPTO input needed':<28}", "bold $warning"), cpto))
     return Content("\n").join(lines)
 

@@ -29,20 +29,43 @@ class WorkspaceHeader(Widget):
     """The current screen's name."""
     escalations: reactive[int | None] = reactive(None)
     """How many items need the CPTO's attention; None until counted."""
+    private: reactive[bool] = reactive(False)
+    """Whether privacy mode hides customer names and money."""
 
     def render(self) -> RenderResult:
-        parts = [
-            Content.styled("opstui", "bold $accent"),
-            Content(" · "),
+        """The whole line where it fits; on a narrow terminal shorter words first ("⚑ 22",
+        "2026-W28"), then without the app's name, then the workspace's name shortened."""
+        width = self.content_size.width or self.size.width
+        for long_words in (True, False):
+            for with_app in (True, False):
+                left = self._left(with_app)
+                right = self._right(long_words)
+                if left.cell_length + 1 + right.cell_length <= width:
+                    return self._line(left, right, width)
+        room = max(0, width - 1 - right.cell_length)
+        return self._line(left.truncate(room, ellipsis=True), right, width)
+
+    def _left(self, with_app: bool) -> Content:
+        parts = [Content.styled("opstui", "bold $accent"), Content(" · ")] if with_app else []
+        parts += [
             Content(self.workspace),
             Content(" · "),
             Content.styled(self.screen_title, "bold"),
         ]
-        right: list[Content] = [Content.styled(f"Week {self.week}", "bold")]
+        return Content("").join(parts)
+
+    def _right(self, long_words: bool) -> Content:
+        right: list[Content] = []
+        if self.private:
+            right += [Content.styled(" PRIVATE ", "bold reverse $warning"), Content("  ")]
+        right.append(Content.styled(f"Week {self.week}" if long_words else self.week, "bold"))
         if self.escalations is not None:
             style = "bold $error" if self.escalations else "$success"
-            right += [Content("  "), Content.styled(f"⚑ {self.escalations} escalations", style)]
-        left = Content("").join(parts)
-        right_content = Content("").join(right)
-        gap = max(1, self.size.width - left.cell_length - right_content.cell_length)
-        return Content("").join([left, Content(" " * gap), right_content])
+            words = " escalations" if long_words else ""
+            right += [Content("  "), Content.styled(f"⚑ {self.escalations}{words}", style)]
+        return Content("").join(right)
+
+    @staticmethod
+    def _line(left: Content, right: Content, width: int) -> Content:
+        gap = max(1, width - left.cell_length - right.cell_length)
+        return Content("").join([left, Content(" " * gap), right])

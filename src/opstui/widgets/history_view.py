@@ -3,11 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
 from textual.content import Content
 from textual.widgets import Static
 
 from opstui.domain.history import Change, fields_words, moment_words, person_words
+from opstui.widgets.privacy import MASKED_MONEY, MONEY_FIELDS, PRIVACY
+
+HIDDEN_NAME = "(hidden)"
+"""A customer's former or new name in privacy mode (an old name has no alias)."""
+
+
+def private_change(change: Change) -> Change:
+    """`change` as privacy mode shows it: money fields and customers' names masked, other
+    text with the names and money in it masked."""
+    if not PRIVACY.active:
+        return change
+
+    def masked(name: str, value: Any) -> Any:
+        if value is None or value == "":
+            return value
+        if name in MONEY_FIELDS:
+            return MASKED_MONEY
+        if change.entity == "customers" and name == "name":
+            return HIDDEN_NAME
+        return PRIVACY.text(value) if isinstance(value, str) else value
+
+    fields = {
+        name: (masked(name, before), masked(name, after))
+        for name, (before, after) in change.fields.items()
+    }
+    return replace(change, fields=fields)
+
 
 SHOWN = 12
 """Changes listed; the rest are counted."""
@@ -21,7 +50,7 @@ def history_content(changes: Sequence[Change], shown: int = SHOWN) -> Content:
         Content.assemble(
             (f"{moment_words(change.at):<13}", "dim"),
             (f"{person_words(change)[:20]:<21}", "bold"),
-            fields_words(change),
+            fields_words(private_change(change)),
         )
         for change in changes[:shown]
     ]

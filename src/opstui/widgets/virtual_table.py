@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
 
-from opstui.domain.text import clean_line
+from opstui.widgets.privacy import shown_line
 from opstui.widgets.readable import readable_strip
 
 T = TypeVar("T")
@@ -112,8 +112,9 @@ class LazyRows(Generic[T]):
 
 
 def text_cell(value: object, style: str = "") -> Content:
-    """A cell showing `value` as plain text: control characters removed, no markup."""
-    text = clean_line(str(value)) if value is not None else ""
+    """A cell showing `value` as plain text: control characters removed, no markup, and
+    customer names and money masked in privacy mode."""
+    text = shown_line(str(value)) if value is not None else ""
     return Content.styled(text, style) if style else Content(text)
 
 

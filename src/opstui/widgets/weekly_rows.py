@@ -24,8 +24,8 @@ from opstui.domain.review import (
     is_overdue,
 )
 from opstui.domain.snapshot import COMPUTED_MARK, ComputedKpisFigure, RiskFigure, SnapshotData
-from opstui.domain.text import clean_line
 from opstui.widgets.customer_cells import nps_value
+from opstui.widgets.privacy import PRIVACY, shown_line
 from opstui.widgets.problem_marks import mark_problems
 from opstui.widgets.virtual_table import Column, Row, text_cell
 
@@ -278,7 +278,11 @@ def escalation_rows(escalations: Sequence[Escalation]) -> list[Row]:
                 f"{item.kind}:{item.target_id}:{item.trigger.name}",
                 (
                     Content.styled(item.trigger.value, "bold $error"),
-                    text_cell(item.title),
+                    text_cell(
+                        PRIVACY.customer(item.title, item.target_id)
+                        if item.kind == "customer"
+                        else item.title
+                    ),
                     text_cell(item.detail),
                 ),
             )
@@ -353,38 +357,38 @@ def changes_lines(snapshot: SnapshotData, previous: SnapshotData | None) -> list
             parts.append(f"{before.phase.value} → {after.phase.value}")
         if (after.slip_days or 0) > (before.slip_days or 0):
             parts.append(f"slip {before.slip_days or 0} → {after.slip_days} days")
-        lines.append(Content(f"  Project {clean_line(after.name)}: {', '.join(parts)}"))
+        lines.append(Content(f"  Project {shown_line(after.name)}: {', '.join(parts)}"))
     for movement in diff.bug_movements:
         lines.append(
             Content(
-                f"  Bugs {clean_line(movement.company)}: P0 {movement.p0_before} → "
+                f"  Bugs {shown_line(movement.company)}: P0 {movement.p0_before} → "
                 f"{movement.p0_after}, P1 {movement.p1_before} → {movement.p1_after}"
             )
         )
     for band in diff.band_changes:
         lines.append(
             Content(
-                f"  Customer {clean_line(band.after.name)}: {band.before.band.value} → "
+                f"  Customer {shown_line(band.after.name)}: {band.before.band.value} → "
                 f"{band.after.band.value} (health {band.before.health} → {band.after.health})"
             )
         )
     for escalation in diff.new_escalations:
-        lines.append(Content(f"  New escalation: {clean_line(escalation.title)}"))
+        lines.append(Content(f"  New escalation: {shown_line(escalation.title)}"))
     for escalation in diff.cleared_escalations:
-        lines.append(Content(f"  Cleared escalation: {clean_line(escalation.title)}"))
+        lines.append(Content(f"  Cleared escalation: {shown_line(escalation.title)}"))
     for decision in diff.decisions_made:
-        lines.append(Content(f"  Decided: {clean_line(decision.what)}"))
+        lines.append(Content(f"  Decided: {shown_line(decision.what)}"))
     for item in diff.actions_closed:
-        lines.append(Content(f"  Action closed: {clean_line(item.what)}"))
+        lines.append(Content(f"  Action closed: {shown_line(item.what)}"))
     for item in diff.actions_overdue:
-        lines.append(Content(f"  Action overdue: {clean_line(item.what)}"))
+        lines.append(Content(f"  Action overdue: {shown_line(item.what)}"))
     if len(lines) == 1:
         lines.append(Content.styled("  Nothing changed.", "dim"))
     return lines
 
 
 def _money(value: float | None) -> str:
-    return "—" if value is None else f"${value:,.0f}"
+    return "—" if value is None else PRIVACY.money(f"${value:,.0f}")
 
 
 def _number(value: float | int | None, suffix: str = "") -> str:
@@ -474,7 +478,7 @@ def kpi_content(kpis: Kpis | None, week: str, computed: ComputedKpisFigure | Non
         lines.extend(
             Content.assemble(
                 (f"  {name:<27}", "dim"),
-                value if isinstance(value, Content) else clean_line(value),
+                value if isinstance(value, Content) else shown_line(value),
             )
             for name, value in values
         )
