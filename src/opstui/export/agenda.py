@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from opstui.domain.enums import ActionStatus
+from opstui.domain.snapshot import EscalationFigure
 from opstui.export.context import WeekContext
 from opstui.export.escape import heading, inline, table
 from opstui.export.numbers import MISSING, day_month, day_time, number
+from opstui.export.redact import Redactor
 
 
 def render_action_items(week: WeekContext) -> list[str]:
@@ -81,6 +83,13 @@ def render_decisions(week: WeekContext) -> list[str]:
     return blocks
 
 
+def escalation_title(escalation: EscalationFigure, redact: Redactor) -> str:
+    """What is escalated, as Markdown: a customer by its (redacted) name, else the title."""
+    if escalation.kind == "customer":
+        return inline(redact.customer(escalation.title, escalation.target_id))
+    return inline(redact.text(escalation.title))
+
+
 def render_escalations(week: WeekContext) -> list[str]:
     """Everything that triggers the CPTO's immediate attention."""
     escalations = week.snapshot.escalations
@@ -96,11 +105,7 @@ def render_escalations(week: WeekContext) -> list[str]:
             [
                 (
                     inline(e.trigger),
-                    inline(
-                        redact.customer(e.title, e.target_id)
-                        if e.kind == "customer"
-                        else redact.text(e.title)
-                    ),
+                    escalation_title(e, redact),
                     inline(redact.text(e.detail)) or MISSING,
                 )
                 for e in escalations
