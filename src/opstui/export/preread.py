@@ -115,7 +115,8 @@ def _status(status: PrereadStatus, week: WeekContext) -> list[str]:
                 inline(", ".join(missing)) or MISSING,
             )
         )
-    blocks.append(table(("Person", "Role", "Parts", "Last Submitted", "Late Parts", "Missing"), rows))
+    columns = ("Person", "Role", "Parts", "Last Submitted", "Late Parts", "Missing")
+    blocks.append(table(columns, rows))
     return blocks
 
 
