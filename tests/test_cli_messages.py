@@ -48,10 +48,8 @@ def test_the_postmortem_takes_its_bug_and_writes_a_file(
 ) -> None:
     out = workspace.parent / "incident.md"
 
-    code = main(
-        ["export", str(workspace), "--kind", "postmortem", "--bug", "630", "-o", str(out)]
-        + list(AS_OF)
-    )
+    args = ["--kind", "postmortem", "--bug", "630", "-o", str(out), *AS_OF]
+    code = main(["export", str(workspace), *args])
 
     assert code == 0
     assert capsys.readouterr().out == f"wrote {out}\n"

@@ -292,11 +292,7 @@ def week_diff(current: SnapshotData, previous: SnapshotData | None) -> WeekDiff:
       and every open action item past its due date on the snapshot's day.
     Lists keep the current snapshot's order (the previous one's for what is gone).
     """
-    overdue = tuple(
-        item
-        for item in current.action_items
-        if not _is_complete(item) and item.due_date is not None and item.due_date < current.taken_on
-    )
+    overdue = tuple(item for item in current.action_items if item.overdue_on(current.taken_on))
     decisions_made = _changed_to_done(
         None if previous is None else previous.decisions,
         current.decisions,

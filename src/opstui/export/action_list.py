@@ -12,9 +12,10 @@ from collections.abc import Callable, Sequence
 from opstui.data.messages import WeekFigures
 from opstui.domain.enums import ActionStatus
 from opstui.domain.snapshot import CROSS_COMPANY, ActionItemFigure
+from opstui.export.agenda import action_due, action_status
 from opstui.export.context import REDACTED_NOTE, WeekContext, redacted_context, week_span
 from opstui.export.escape import heading, inline, table
-from opstui.export.numbers import MISSING, day_month, full_date
+from opstui.export.numbers import MISSING, full_date
 
 NO_OWNER = "No owner"
 
@@ -59,11 +60,7 @@ def render_actions(figures: WeekFigures, redact: bool = False) -> str:
 
 
 def _overdue(item: ActionItemFigure, week: WeekContext) -> bool:
-    return (
-        item.status is not ActionStatus.COMPLETE
-        and item.due_date is not None
-        and item.due_date < week.snapshot.taken_on
-    )
+    return item.overdue_on(week.snapshot.taken_on)
 
 
 def _groups(
@@ -88,12 +85,7 @@ def _groups(
         blocks.append(heading(3, f"{name} ({open_count} open of {len(members)})"))
         rows = []
         for item in members:
-            due = day_month(item.due_date, week.year)
-            if _overdue(item, week):
-                due += ", overdue"
-            status = item.status.value
-            if item.week != week.snapshot.week:
-                status += f" (from {inline(item.week)})"
+            due, status = action_due(item, week), action_status(item, week)
             extra = cells(item)
             what = inline(week.redact.text(item.what))
             row = (

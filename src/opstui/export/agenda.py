@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from opstui.domain.enums import ActionStatus
-from opstui.domain.snapshot import EscalationFigure
+from opstui.domain.snapshot import ActionItemFigure, EscalationFigure
 from opstui.export.context import WeekContext
 from opstui.export.escape import heading, inline, table
 from opstui.export.numbers import MISSING, day_month, day_time, number
 from opstui.export.redact import Redactor
+
+
+def action_due(item: ActionItemFigure, week: WeekContext) -> str:
+    """An action item's due date, "3 July, overdue" when it is."""
+    due = day_month(item.due_date, week.year)
+    return f"{due}, overdue" if item.overdue_on(week.snapshot.taken_on) else due
+
+
+def action_status(item: ActionItemFigure, week: WeekContext) -> str:
+    """An action item's status, with the week it came from when carried over."""
+    status = item.status.value
+    if item.week != week.snapshot.week:
+        status += f" (from {inline(item.week)})"
+    return status
 
 
 def render_action_items(week: WeekContext) -> list[str]:
@@ -18,13 +31,7 @@ def render_action_items(week: WeekContext) -> list[str]:
         return [*blocks, "No action items."]
     rows = []
     for item in snapshot.action_items:
-        due = day_month(item.due_date, week.year)
-        overdue = item.due_date is not None and item.due_date < snapshot.taken_on
-        if overdue and item.status is not ActionStatus.COMPLETE:
-            due += ", overdue"
-        status = item.status.value
-        if item.week != snapshot.week:
-            status += f" (from {inline(item.week)})"
+        due, status = action_due(item, week), action_status(item, week)
         rows.append(
             (
                 inline(redact.text(item.what)),

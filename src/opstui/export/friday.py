@@ -233,7 +233,7 @@ def _priorities(week: WeekContext) -> list[str]:
                         f"{item.priority.value}, "
                         + (
                             "overdue"
-                            if item.due_date is not None and item.due_date < snapshot.taken_on
+                            if item.overdue_on(snapshot.taken_on)
                             else f"due {day_month(item.due_date, week.year)}"
                         )
                         + ")"

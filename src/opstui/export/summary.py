@@ -65,7 +65,7 @@ def _title(week: WeekContext) -> list[str]:
     open_items = [
         item for item in snapshot.action_items if item.status is not ActionStatus.COMPLETE
     ]
-    overdue = [i for i in open_items if i.due_date is not None and i.due_date < snapshot.taken_on]
+    overdue = [i for i in open_items if i.overdue_on(snapshot.taken_on)]
     glance.append(
         f"Action items open: {len(open_items)}" + (f" ({len(overdue)} overdue)" if overdue else "")
     )
@@ -139,7 +139,7 @@ def _escalations(week: WeekContext) -> list[str]:
             continue
         titles = capped([escalation_title(e, week.redact) for e in found], SHOWN)
         if trigger is EscalationTrigger.BUG_UNRESOLVED:
-            p0 = sum(1 for e in found if e.detail.startswith(Priority.P0.value))
+            p0 = sum(1 for bug in week.snapshot.critical_bugs if bug.priority is Priority.P0)
             label = f"{_sentence(trigger.value)}: {len(found)} ({p0} P0)"
         else:
             label = f"{_sentence(trigger.value)}: {len(found)}"
