@@ -23,6 +23,9 @@ from opstui.domain.review import PrereadSummary, preread
 from opstui.domain.settings import BugTargets, HealthModel
 from opstui.domain.snapshot import ActionItemFigure, SnapshotData
 
+_IDS_PER_READ = 500
+"""Bug ids looked up per statement."""
+
 
 class MessageError(Exception):
     """A message that cannot be written from what was asked (one line for the user)."""
@@ -132,7 +135,12 @@ def friday_figures(repo: Repository, request: ExportRequest) -> FridayFigures:
     week = week_figures(repo, request)
     earlier = () if week.previous is None else week.previous.critical_bugs
     ids = [bug.id for bug in earlier if bug.id is not None]
-    states = {bug.id: (bug.status, bug.priority) for bug in repo.bugs_by_ids(ids) if bug.id}
+    states: dict[int, tuple[BugStatus, Priority | None]] = {}
+    # In slices: a big portfolio's open P1s outnumber what one statement may bind.
+    for start in range(0, len(ids), _IDS_PER_READ):
+        for bug in repo.bugs_by_ids(ids[start : start + _IDS_PER_READ]):
+            if bug.id is not None:
+                states[bug.id] = (bug.status, bug.priority)
     return FridayFigures(week, states)
 
 
