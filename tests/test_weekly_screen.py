@@ -287,14 +287,19 @@ async def test_meeting_mode_walks_the_agenda_and_counts_down(demo_repo: Reposito
 
 
 async def test_meeting_notes_are_saved_per_section(demo_repo: Repository) -> None:
+    before = demo_repo.meeting_notes("2026-W28")  # the demo meeting's notes
     app = demo_app(demo_repo, screen="weekly")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("m", "n", "e")
-        await pilot.press(*"Go for Invoice AI")
+        await pilot.press(*"Go for Invoice AI. ")
         await pilot.press("escape", "escape")
         await settle(pilot)
-    assert demo_repo.meeting_notes("2026-W28") == {"discovery": "Go for Invoice AI"}
+    # Typed at the start of the discovery section's notes; every other section unchanged.
+    assert demo_repo.meeting_notes("2026-W28") == {
+        **before,
+        "discovery": "Go for Invoice AI. " + before["discovery"],
+    }
 
 
 async def test_the_privacy_toggle_hides_every_customer_name(demo_repo: Repository) -> None:

@@ -41,6 +41,10 @@ class CommandError(Exception):
     """A failure to report as one line."""
 
 
+class UsageError(CommandError):
+    """Options that do not go together, or a name that means nothing (exit 2)."""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with usage errors on one line."""
 
@@ -196,6 +200,20 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument(
             "--redact", action="store_true", help="mask customer names and money amounts"
+        )
+        parser.add_argument(
+            "--kind",
+            metavar="KIND",
+            help="which Markdown document: weekly (default: the week's review), preread "
+            "(plus deep dives, pre-read status, synergies), summary (the executive summary "
+            "after the meeting), actions (by owner and company), friday (the company-wide "
+            "update), postmortem (a P0's post-incident review, with --bug ID)",
+        )
+        parser.add_argument(
+            "--bug",
+            type=_positive,
+            metavar="ID",
+            help="the P0 bug a --kind postmortem review is about",
         )
         parser.add_argument(
             "--format",
@@ -363,28 +381,40 @@ def _export(args: argparse.Namespace) -> int:
     live as of `--as-of` when given, else as of today but never after the week's Sunday
     (`snapshot_date`), so exporting a past week shows it as it stood at its end."""
     from opstui.data.config import load_config
+    from opstui.data.messages import ExportRequest, MessageError
     from opstui.data.repository import Repository
-    from opstui.data.review import SnapshotDamagedError, review_snapshots, snapshot_date
+    from opstui.data.review import SnapshotDamagedError
     from opstui.data.workspace import explain_failure
-    from opstui.export.markdown import render_week
+    from opstui.export.kinds import DEFAULT_KIND, kind_named
 
     if args.format != "markdown" or args.what is not None:
+        if args.kind is not None or args.bug is not None:
+            raise UsageError("--kind and --bug are for Markdown documents, not --format csv|json")
         return _export_table(args)
+    try:
+        kind = kind_named(args.kind or DEFAULT_KIND)
+    except MessageError as error:
+        raise UsageError(str(error)) from None
+    if kind.needs_bug and args.bug is None:
+        raise UsageError(f"--kind {kind.name} needs the bug: --bug ID")
+    if args.bug is not None and not kind.needs_bug:
+        raise UsageError("--bug goes with --kind postmortem")
     config = load_config()
     workspace = _script_workspace(args)
     to_stdout = _checked_output(args, workspace)
     repo = Repository.open_readonly(workspace)
     try:
         week = _review_week(repo, args.week, args.as_of or date.today())
-        as_of = args.as_of or snapshot_date(week, date.today())
-        snapshot, previous = review_snapshots(repo, week, as_of, config.targets, config.health)
-    except SnapshotDamagedError as error:
+        as_of = args.as_of or kind.day(week, date.today())
+        request = ExportRequest(week, as_of, config.targets, config.health, args.bug)
+        render = kind.prepare(repo, request)
+    except (SnapshotDamagedError, MessageError) as error:
         raise CommandError(str(error)) from None
     except sqlite3.Error as error:
         raise explain_failure(workspace, error) from None
     finally:
         repo.close()
-    document = render_week(snapshot, previous, redact=args.redact).encode("utf-8")
+    document = render(args.redact).encode("utf-8")
     return _deliver(args, document, workspace, to_stdout)
 
 
@@ -575,7 +605,8 @@ def _report(error: Exception) -> int:
     from opstui.data.config import ConfigError
     from opstui.data.workspace import WorkspaceError
 
-    code = EXIT_USAGE if isinstance(error, ConfigError) and error.usage else EXIT_ERROR
+    usage = isinstance(error, UsageError) or (isinstance(error, ConfigError) and error.usage)
+    code = EXIT_USAGE if usage else EXIT_ERROR
     if isinstance(error, WorkspaceError | ConfigError | CommandError):
         message = str(error)
     elif isinstance(error, OSError):

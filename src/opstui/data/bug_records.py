@@ -43,6 +43,16 @@ class BugRecords(Store):
             "AND (priority IN ('P0', 'P1') OR security_flag) ORDER BY priority, opened_at",
         )
 
+    def incident_titles(self, limit: int) -> list[tuple[int, str]]:
+        """(id, title) of the latest P0 bugs, whatever their status, newest first: the
+        incidents a post-incident review can be written for."""
+        rows = self._rows(
+            "SELECT id, title FROM bugs WHERE priority = 'P0' ORDER BY opened_at DESC, id DESC "
+            "LIMIT ?",
+            [limit],
+        )
+        return [(row["id"], str(row["title"] or "")) for row in rows]
+
     def open_bug_count(self) -> int:
         row = self.db.execute(f"SELECT count(*) FROM bugs WHERE status IN ({_OPEN})").fetchone()
         return int(row[0])

@@ -18,6 +18,7 @@ from opstui.domain.enums import Priority, ProjectStatus, RiskStatus
 from opstui.domain.escalations import Escalation, escalations
 from opstui.domain.history import Change
 from opstui.domain.models import (
+    ActionItem,
     Bug,
     Company,
     Customer,
@@ -46,6 +47,7 @@ from opstui.domain.snapshot import (
     SnapshotData,
     TargetsFigure,
 )
+from opstui.domain.synergies import Synergies, week_synergies
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,10 +272,26 @@ def risk_register(
     )
 
 
+def synergies(repo: Repository, week: str) -> Synergies:
+    """The week's synergies as meeting mode shows them, from the figures the snapshot and the
+    pre-read hold (`domain.synergies`)."""
+    people = {person.id: person.name for person in repo.people()}
+    companies = {company.id: company.name for company in repo.companies() if company.id}
+    return week_synergies(
+        _action_figures(repo, week, people, companies), _decision_figures(repo, week)
+    )
+
+
 def _action_figures(
     repo: Repository, week: str, people: Mapping[int | None, str], companies: Mapping[int, str]
 ) -> tuple[ActionItemFigure, ...]:
-    items = week_action_items(repo.action_items(), week)
+    return action_figures(week_action_items(repo.action_items(), week), people, companies)
+
+
+def action_figures(
+    items: Sequence[ActionItem], people: Mapping[int | None, str], companies: Mapping[int, str]
+) -> tuple[ActionItemFigure, ...]:
+    """Action items as the snapshot holds them: owner and company by name."""
     return tuple(
         ActionItemFigure(
             id=item.id,

@@ -524,6 +524,7 @@ class _Generator:
         self._submissions()
         self._actions_and_decisions()
         self._risks()
+        self._meeting_notes()
         self._snapshots(weeks[:-1])
 
     def _kpis(self, week: str, number: int) -> None:
@@ -689,6 +690,29 @@ class _Generator:
                     decided_at=raised if decided else None,
                 )
             )
+
+    def _meeting_notes(self) -> None:
+        """What meeting mode holds for the review week: the notes of each agenda section."""
+        notes = {
+            "portfolio": "11 of 16 on track, one fewer than last week.\n"
+            "Benefits Enrollment is 28 days late on the carrier certification: re-plan by "
+            "Friday.",
+            "discovery": "Invoice AI: strong signal from the interviews; go/no-go criteria "
+            "due 15 July.\n"
+            "Customer Portal Redesign waits on the research agency budget.",
+            "definition": "Banking Integration ready for the dev handoff on 15 July.\n"
+            "Reusing Company A's connector framework: architecture call by Wednesday.",
+            "development": "Multi-State Payroll: two Company C engineers started; the tax "
+            "tables vendor is the critical path.",
+            "delivery": "Boleta Automation on track for the full rollout on 9 July.\n"
+            "Payroll Self-Service adoption is below target: CSMs to follow up.",
+            "quality": "P0 webhook retry: race with the nightly batch, fix expected 8 July.\n"
+            "P1s over target in Company B; Harbor & Pine's CFO gets a call on Tuesday.",
+            "synergies": "Company A shares its connector framework with Company C.\n"
+            "Treasury's single on-call engineer: cross-train two engineers from Company A.",
+        }
+        for section, text in notes.items():
+            self.repo.save_meeting_note(DEMO_WEEK, section, text)
 
     def _risks(self) -> None:
         for text, owner, mitigation, status in (

@@ -4,6 +4,7 @@ trends against the last snapshot, and the P0 incident playbook's timing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -276,3 +277,12 @@ def priority_change_is_serious(old: Priority | None, new: Priority) -> bool:
     if new is Priority.P0:
         return old is not Priority.P0
     return old is not None and old in URGENT_PRIORITIES and new.value > old.value
+
+
+def mentions_bug(text: str, bug_id: int, title: str) -> bool:
+    """Whether free text (an action item) names a bug: its number as "#630", or its whole
+    title (of eight characters or more), in any case."""
+    if re.search(rf"#{bug_id}(?!\d)", text):
+        return True
+    title = title.strip().casefold()
+    return len(title) >= 8 and title in text.casefold()

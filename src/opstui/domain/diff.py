@@ -13,10 +13,11 @@ from datetime import date
 from typing import TypeVar
 
 from opstui.domain.bugs import TOTAL_LABEL
-from opstui.domain.enums import ActionStatus
+from opstui.domain.enums import ActionStatus, HealthBand
 from opstui.domain.snapshot import (
     ActionItemFigure,
     BugRowFigure,
+    CriticalBugFigure,
     CustomerFigure,
     DecisionFigure,
     EscalationFigure,
@@ -72,6 +73,15 @@ class BandChange:
 
     before: CustomerFigure
     after: CustomerFigure
+
+
+_BANDS = (HealthBand.RED, HealthBand.YELLOW, HealthBand.GREEN)
+"""Health bands from worst to best."""
+
+
+def band_improved(change: BandChange) -> bool:
+    """The customer moved to a healthier band (Red → Yellow, Yellow → Green …)."""
+    return _BANDS.index(change.after.band) > _BANDS.index(change.before.band)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,11 +292,7 @@ def week_diff(current: SnapshotData, previous: SnapshotData | None) -> WeekDiff:
       and every open action item past its due date on the snapshot's day.
     Lists keep the current snapshot's order (the previous one's for what is gone).
     """
-    overdue = tuple(
-        item
-        for item in current.action_items
-        if not _is_complete(item) and item.due_date is not None and item.due_date < current.taken_on
-    )
+    overdue = tuple(item for item in current.action_items if item.overdue_on(current.taken_on))
     decisions_made = _changed_to_done(
         None if previous is None else previous.decisions,
         current.decisions,
@@ -330,4 +336,21 @@ def week_diff(current: SnapshotData, previous: SnapshotData | None) -> WeekDiff:
         decisions_made=decisions_made,
         actions_closed=actions_closed,
         actions_overdue=overdue,
+    )
+
+
+def critical_bugs_cleared(
+    current: SnapshotData, previous: SnapshotData | None
+) -> tuple[CriticalBugFigure, ...]:
+    """Last week's open P0 and P1 bugs that this week's snapshot no longer lists as open P0
+    or P1 (resolved, closed, or lowered), in last week's order. Matched by id, else by
+    title, as every other row."""
+    if previous is None:
+        return ()
+    ids = {bug.id for bug in current.critical_bugs if bug.id is not None}
+    titles = {bug.title for bug in current.critical_bugs}
+    return tuple(
+        bug
+        for bug in previous.critical_bugs
+        if (bug.id not in ids if bug.id is not None else bug.title not in titles)
     )

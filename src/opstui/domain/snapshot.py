@@ -119,6 +119,14 @@ class ActionItemFigure(_Figure):
     """The review week the item came from (earlier weeks' open items carry over)."""
     closed_on: date | None = None
 
+    def overdue_on(self, day: date) -> bool:
+        """Not complete and past its due date on `day` (the snapshot's)."""
+        return (
+            self.status is not ActionStatus.COMPLETE
+            and self.due_date is not None
+            and self.due_date < day
+        )
+
 
 class DecisionFigure(_Figure):
     id: int | None = None

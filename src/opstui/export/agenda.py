@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from opstui.domain.enums import ActionStatus
+from opstui.domain.snapshot import ActionItemFigure, EscalationFigure
 from opstui.export.context import WeekContext
 from opstui.export.escape import heading, inline, table
 from opstui.export.numbers import MISSING, day_month, day_time, number
+from opstui.export.redact import Redactor
+
+
+def action_due(item: ActionItemFigure, week: WeekContext) -> str:
+    """An action item's due date, "3 July, overdue" when it is."""
+    due = day_month(item.due_date, week.year)
+    return f"{due}, overdue" if item.overdue_on(week.snapshot.taken_on) else due
+
+
+def action_status(item: ActionItemFigure, week: WeekContext) -> str:
+    """An action item's status, with the week it came from when carried over."""
+    status = item.status.value
+    if item.week != week.snapshot.week:
+        status += f" (from {inline(item.week)})"
+    return status
 
 
 def render_action_items(week: WeekContext) -> list[str]:
@@ -16,13 +31,7 @@ def render_action_items(week: WeekContext) -> list[str]:
         return [*blocks, "No action items."]
     rows = []
     for item in snapshot.action_items:
-        due = day_month(item.due_date, week.year)
-        overdue = item.due_date is not None and item.due_date < snapshot.taken_on
-        if overdue and item.status is not ActionStatus.COMPLETE:
-            due += ", overdue"
-        status = item.status.value
-        if item.week != snapshot.week:
-            status += f" (from {inline(item.week)})"
+        due, status = action_due(item, week), action_status(item, week)
         rows.append(
             (
                 inline(redact.text(item.what)),
@@ -81,6 +90,13 @@ def render_decisions(week: WeekContext) -> list[str]:
     return blocks
 
 
+def escalation_title(escalation: EscalationFigure, redact: Redactor) -> str:
+    """What is escalated, as Markdown: a customer by its (redacted) name, else the title."""
+    if escalation.kind == "customer":
+        return inline(redact.customer(escalation.title, escalation.target_id))
+    return inline(redact.text(escalation.title))
+
+
 def render_escalations(week: WeekContext) -> list[str]:
     """Everything that triggers the CPTO's immediate attention."""
     escalations = week.snapshot.escalations
@@ -96,11 +112,7 @@ def render_escalations(week: WeekContext) -> list[str]:
             [
                 (
                     inline(e.trigger),
-                    inline(
-                        redact.customer(e.title, e.target_id)
-                        if e.kind == "customer"
-                        else redact.text(e.title)
-                    ),
+                    escalation_title(e, redact),
                     inline(redact.text(e.detail)) or MISSING,
                 )
                 for e in escalations

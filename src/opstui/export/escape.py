@@ -106,3 +106,11 @@ def heading(level: int, text: str) -> str:
 def bullets(items: Sequence[str]) -> str:
     """A bullet list of already-escaped items, one line each."""
     return "\n".join(f"- {item}" for item in items)
+
+
+def capped(items: Sequence[str], limit: int, rest: str = "more") -> list[str]:
+    """The first `limit` items, then "… and N more" (`rest` names what is left out) when
+    there are more: a message stays short whatever the week holds."""
+    if len(items) <= limit:
+        return list(items)
+    return [*items[:limit], f"… and {len(items) - limit:,} {rest}"]

@@ -14,7 +14,6 @@ from opstui.domain.diff import week_diff
 from opstui.domain.enums import Phase, Priority, ProjectStatus
 from opstui.domain.portfolio import SLIP_ESCALATION_DAYS
 from opstui.domain.snapshot import CriticalBugFigure, ProjectFigure, SnapshotData
-from opstui.domain.weeks import week_days
 from opstui.export.agenda import (
     render_action_items,
     render_decisions,
@@ -22,7 +21,7 @@ from opstui.export.agenda import (
     render_risks,
 )
 from opstui.export.changes import render_changes
-from opstui.export.context import WeekContext, is_iso_week, week_context
+from opstui.export.context import REDACTED_NOTE, WeekContext, redacted_context, week_span
 from opstui.export.customers import render_customers, render_requests
 from opstui.export.escape import bullets, heading, inline, table
 from opstui.export.kpis import render_kpis
@@ -36,7 +35,6 @@ from opstui.export.numbers import (
     rounded_percent,
     versus,
 )
-from opstui.export.redact import Redactor
 
 
 def render_week(
@@ -47,11 +45,13 @@ def render_week(
     `redact` masks customer names ("Customer 1", … one number per customer, in name
     order) and every money figure, everywhere, for sharing outside the team.
     """
-    customers = [(customer.id, customer.name) for customer in snapshot.customers]
-    if previous is not None:
-        customers.extend((customer.id, customer.name) for customer in previous.customers)
-    week = week_context(snapshot, previous, Redactor(customers, active=redact))
-    blocks = [
+    return "\n\n".join(week_blocks(redacted_context(snapshot, previous, redact=redact))) + "\n"
+
+
+def week_blocks(week: WeekContext) -> list[str]:
+    """The review document's blocks (the pre-read adds its own after them)."""
+    snapshot = week.snapshot
+    return [
         *_title(week),
         *_portfolio(week),
         *_metrics(week),
@@ -64,27 +64,21 @@ def render_week(
         *render_escalations(week),
         *render_kpis(week),
         *render_risks(week),
-        *render_changes(week_diff(snapshot, previous), week),
+        *render_changes(week_diff(snapshot, week.previous), week),
     ]
-    return "\n\n".join(blocks) + "\n"
 
 
 def _title(week: WeekContext) -> list[str]:
     snapshot = week.snapshot
     lines = [heading(1, f"Weekly product operations review — {snapshot.week}")]
-    if is_iso_week(snapshot.week):
-        monday, sunday = week_days(snapshot.week)
-        span = f"Monday {day_month(monday, sunday.year)} – Sunday {full_date(sunday)}"
-    else:
-        span = inline(snapshot.week)
     compared = (
         "no earlier snapshot to compare with."
         if week.previous_week is None
         else f"compared with the {week.previous_week} snapshot."
     )
-    intro = f"{span}. Figures as of {full_date(snapshot.taken_on)}; {compared}"
+    intro = f"{week_span(week)}. Figures as of {full_date(snapshot.taken_on)}; {compared}"
     if week.redact.active:
-        intro += " Customer names and money amounts are redacted."
+        intro += REDACTED_NOTE
     lines.append(intro)
     return lines
 

@@ -1,4 +1,5 @@
-"""`e` on the weekly screen: the week's Markdown, previewed as written, then saved to a file."""
+"""A Markdown document previewed as it will be written, then saved to a file: the week's
+review (`e` on the weekly screen) or any of the messages the review sends (`M`)."""
 
 from __future__ import annotations
 
@@ -47,11 +48,12 @@ class ExportPreview(ModalScreen[Path | None]):
     ExportPreview #export-error { color: $error; text-style: bold; height: auto; padding: 0 1; }
     """
 
-    def __init__(self, week: str, render: Callable[[bool], str], default_path: Path) -> None:
+    def __init__(self, title: str, render: Callable[[bool], str], default_path: Path) -> None:
         super().__init__()
-        self.week = week
+        self.document_title = title
+        """What the document is: "Markdown export of 2026-W28", "Executive summary of …"."""
         self.render_markdown = render
-        """Renders the week's Markdown, redacted or not."""
+        """Renders the document's Markdown, redacted or not, from figures already read."""
         self.redacted = PRIVACY.active
         """Redacted from the start in privacy mode, and then it stays so."""
         self.default_path = default_path
@@ -77,7 +79,7 @@ class ExportPreview(ModalScreen[Path | None]):
     def _title(self) -> None:
         mode = "redacted: customer names and ARR masked" if self.redacted else "full"
         self.query_one("#export-title", Static).update(
-            Content(f"Markdown export of {self.week} ({mode}) — ctrl+r redact · ctrl+s write")
+            Content(f"{self.document_title} ({mode}) — ctrl+r redact · ctrl+s write")
         )
 
     def privacy_changed(self) -> None:

@@ -21,9 +21,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
-from opstui.data.figures import current_escalations, risk_register, week_bug_matrix
+from opstui.data.figures import (
+    current_escalations,
+    risk_register,
+    synergies,
+    week_bug_matrix,
+)
 from opstui.domain.bugs import URGENT_PRIORITIES, BugMatrix, is_urgent
-from opstui.domain.enums import OPEN_BUG_STATUSES, DecisionCategory, Phase, Priority
+from opstui.domain.deep_dive import masked_money, phase_deep_dives, shown_money
+from opstui.domain.enums import OPEN_BUG_STATUSES, Phase, Priority
 from opstui.domain.escalations import Escalation
 from opstui.domain.models import Bug
 from opstui.domain.portfolio import portfolio_summary, sort_projects_by_phase
@@ -33,24 +39,15 @@ from opstui.domain.review import (
     AgendaSection,
     clock_text,
     countdown,
-    week_action_items,
 )
 from opstui.screens.portfolio import summary_content
 from opstui.widgets.bug_matrix import matrix_content
-from opstui.widgets.deep_dive import project_deep_dive
+from opstui.widgets.deep_dive import deep_dive_content
 from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.privacy import PRIVACY, shown_line
 
 if TYPE_CHECKING:
     from opstui.app import OpsApp
-
-SYNERGY_CATEGORIES = {
-    DecisionCategory.RESOURCE_REALLOCATION,
-    DecisionCategory.TECHNOLOGY_SHARING,
-    DecisionCategory.ARCHITECTURE_CHANGE,
-    DecisionCategory.BUDGET_OVER_5K,
-    DecisionCategory.PARTNERSHIP,
-}
 
 
 def long_date(day: date | None) -> str:
@@ -270,12 +267,13 @@ class MeetingScreen(Screen[None]):
     def _deep_dive(self, phase: Phase) -> Content:
         repo = self.ops.session.repo
         companies, people = self._names()
-        projects = [p for p in repo.projects() if p.phase is phase]
-        if not projects:
+        money = masked_money if self.private else shown_money
+        dives = phase_deep_dives(repo.projects(), phase, companies, people, money)
+        if not dives:
             return Content.styled(f"No {phase.value} projects this week.", "dim")
         lines: list[Content] = []
-        for project in sorted(projects, key=lambda p: p.name.casefold()):
-            lines += [project_deep_dive(project, companies, people), Content("")]
+        for dive in dives:
+            lines += [deep_dive_content(dive), Content("")]
         return Content("\n").join(lines)
 
     @work(thread=True, exclusive=True, group="meeting-quality", exit_on_error=False)
@@ -354,29 +352,22 @@ class MeetingScreen(Screen[None]):
         ]
 
     def _synergies(self) -> Content:
-        repo = self.ops.session.repo
-        _companies, people = self._names()
+        found = synergies(self.ops.session.repo, self.week)
         lines = [Content.styled("Cross-company action items", "bold $accent")]
-        cross = [
-            a for a in week_action_items(repo.action_items(), self.week) if a.company_id is None
-        ]
-        for item in cross:
-            owner = people.get(item.owner_id or -1, "")
+        for item in found.actions:
+            due = item.due_date or "—"
             lines.append(
-                Content(
-                    f"  {shown_line(item.what)} — {shown_line(owner)} — due {item.due_date or '—'}"
-                )
+                Content(f"  {shown_line(item.what)} — {shown_line(item.owner)} — due {due}")
             )
-        if not cross:
+        if not found.actions:
             lines.append(Content.styled("  none", "dim"))
         lines += [Content(""), Content.styled("Resource and technology decisions", "bold $accent")]
-        decisions = [d for d in repo.decisions(self.week) if d.category in SYNERGY_CATEGORIES]
-        for decision in decisions:
+        for decision in found.decisions:
             state = "decided" if decision.decided_at else f"due {decision.due_at:%a %H:%M}"
             lines.append(
                 Content(f"  {shown_line(decision.what)} ({decision.category.value}, {state})")
             )
-        if not decisions:
+        if not found.decisions:
             lines.append(Content.styled("  none", "dim"))
         lines += [Content(""), Content.styled("Risks", "bold $accent")]
         lines.extend(self._risks())

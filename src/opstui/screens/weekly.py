@@ -18,8 +18,10 @@ from textual.content import Content
 from textual.widgets import Static, TabbedContent, TabPane
 
 from opstui.data.figures import current_escalations, risk_register
+from opstui.data.messages import ExportRequest, MessageError
 from opstui.data.repository import Repository
 from opstui.data.review import (
+    SnapshotDamagedError,
     freeze_week,
     review_snapshots,
     snapshot_date,
@@ -52,10 +54,12 @@ from opstui.domain.records import choosable
 from opstui.domain.review import is_overdue, preread, week_action_items, week_decisions
 from opstui.domain.snapshot import ComputedKpisFigure, RiskFigure, SnapshotData
 from opstui.domain.weeks import next_week, previous_week, week_days
+from opstui.export.kinds import KINDS, ExportKind, Render
 from opstui.export.markdown import render_week
 from opstui.modals.confirm import ConfirmDialog
 from opstui.modals.export_preview import ExportPreview
 from opstui.modals.model_form import Field, ModelForm
+from opstui.modals.picker import Picker
 from opstui.modals.preread_dialog import PrereadDialog
 from opstui.screens.base import OpsScreen, not_saved_words
 from opstui.widgets.fitting_footer import FittingFooter
@@ -102,6 +106,10 @@ class WeekData:
     """The computed KPIs: the frozen snapshot's for a frozen week, else the data's now."""
     risks: tuple[RiskFigure, ...]
     frozen_at: datetime | None
+
+
+INCIDENTS_OFFERED = 20
+"""Recent P0 bugs the message picker offers a post-incident review of."""
 
 
 class WeeklyScreen(OpsScreen):
@@ -195,6 +203,14 @@ class WeeklyScreen(OpsScreen):
             "Export",
             id="weekly.export",
             tooltip="Preview the week's Markdown and write it to a file",
+        ),
+        Binding(
+            "M",
+            "messages",
+            "Messages",
+            id="weekly.messages",
+            tooltip="Preview a message of the week (pre-read, executive summary, action items, "
+            "Friday update, post-incident review) and write it to a file",
         ),
     ]
 
@@ -895,7 +911,66 @@ class WeeklyScreen(OpsScreen):
                 self.notify(f"Wrote {path}")
 
         default = Path.cwd() / f"opstui-{self.week}.md"
-        self.app.push_screen(ExportPreview(self.week, render, default), written)
+        title = f"Markdown export of {self.week}"
+        self.app.push_screen(ExportPreview(title, render, default), written)
+
+    # -- the messages the review sends --------------------------------------------------------
+
+    def action_messages(self) -> None:
+        self._choose_message()
+
+    @work(thread=True, exclusive=True, group="weekly-messages", exit_on_error=False)
+    def _choose_message(self) -> None:
+        """The kinds of message, and a post-incident review per recent P0 bug (read on a
+        connection of the worker's own)."""
+        with self.session.reading() as repo:
+            incidents = repo.incident_titles(INCIDENTS_OFFERED)
+        options: list[tuple[str, tuple[str, int | None]]] = []
+        for kind in KINDS.values():
+            if not kind.needs_bug:
+                options.append((kind.title, (kind.name, None)))
+                continue
+            for bug_id, bug_title in incidents:
+                options.append((f"{kind.title} — #{bug_id} {bug_title}", (kind.name, bug_id)))
+        self.app.call_from_thread(self._pick_message, options)
+
+    def _pick_message(self, options: list[tuple[str, tuple[str, int | None]]]) -> None:
+        def picked(choice: tuple[str, int | None] | None) -> None:
+            if choice is not None:
+                self.notify(f"Preparing the {KINDS[choice[0]].title.lower()}…", timeout=2)
+                self._prepare_message(*choice)
+
+        title = f"Message of {self.week} to preview (a post-incident review per recent P0)"
+        self.app.push_screen(Picker(title, options), picked)
+
+    @work(thread=True, exclusive=True, group="weekly-export", exit_on_error=False)
+    def _prepare_message(self, name: str, bug_id: int | None) -> None:
+        """The message's figures, read once on the worker's connection; the preview renders
+        them, redacted or not, without reading again."""
+        kind, session = KINDS[name], self.session
+        request = ExportRequest(
+            self.week,
+            kind.day(self.week, session.today),
+            session.config.targets,
+            session.config.health,
+            bug_id,
+        )
+        try:
+            with session.reading() as repo:
+                render = kind.prepare(repo, request)
+        except (MessageError, SnapshotDamagedError) as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self._show_message, kind, render, bug_id)
+
+    def _show_message(self, kind: ExportKind, render: Render, bug_id: int | None) -> None:
+        def written(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Wrote {path}")
+
+        default = Path.cwd() / kind.file_name(self.week, bug_id)
+        about = f"#{bug_id}" if bug_id is not None else self.week
+        self.app.push_screen(ExportPreview(f"{kind.title} of {about}", render, default), written)
 
     # -- jumps --------------------------------------------------------------------------------
 
