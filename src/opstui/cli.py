@@ -392,14 +392,19 @@ def _init(args: argparse.Namespace) -> int:
 def _people(args: argparse.Namespace) -> int:
     """`people code`: a new access code on stdout (alone, for scripts), what it means on
     stderr."""
-    from opstui.data.access_codes import UnknownPersonError, find_person, issue_code
+    from opstui.data.access_codes import (
+        NoHashingError,
+        UnknownPersonError,
+        find_person,
+        issue_code,
+    )
     from opstui.data.repository import Repository
 
     repo = Repository.open(args.workspace)
     try:
         person = find_person(repo, args.name)
         code = issue_code(repo, person, datetime.now().astimezone())
-    except UnknownPersonError as error:
+    except (UnknownPersonError, NoHashingError) as error:
         raise CommandError(str(error)) from None
     finally:
         repo.close()

@@ -107,6 +107,11 @@ def serve(args: argparse.Namespace) -> int:
     from opstui.data.access_codes import current_code_count, refusal_count
     from opstui.data.repository import Repository
 
+    if getattr(sys, "frozen", False):
+        raise CommandError(
+            "the single binary does not serve browsers: use opstui installed with pip "
+            "(README, 'In a browser')"
+        )
     workspace: Path = args.workspace
     if not workspace.exists():
         raise CommandError(f"{workspace}: no such workspace")

@@ -76,7 +76,16 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class NoHashingError(RuntimeError):
+    """This Python has no scrypt (built without OpenSSL, as the single binary is)."""
+
+
 def _hash(secret: str, salt: bytes) -> str:
+    if not hasattr(hashlib, "scrypt"):
+        raise NoHashingError(
+            "this build of opstui cannot check access codes (its Python has no OpenSSL); "
+            "use opstui installed with pip"
+        )
     digest = hashlib.scrypt(
         secret.encode("ascii"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
     )
