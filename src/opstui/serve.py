@@ -218,6 +218,7 @@ def _make_server_class() -> type[Any]:
                     loop=loop,
                     print=lambda *_: None,
                     shutdown_timeout=5.0,
+                    access_log=None,  # the console tells of sessions and sign-ins instead
                 )
             finally:
                 loop.close()
