@@ -6,6 +6,9 @@ as; nothing of the workspace shows before the code."""
 from __future__ import annotations
 
 import html
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -283,3 +286,23 @@ async def test_the_terminal_app_needs_no_code(demo_repo: Repository) -> None:
         assert not isinstance(app.screen, SignInScreen)
         assert app.current_mode == "portfolio"
         assert app.session.signed_in is None
+
+
+def test_people_code_never_loads_textual(demo_path: Path) -> None:
+    """A script that hands out codes stays as quick as the other script commands."""
+    command = ["people", "code", str(demo_path), "Ana Ruiz"]
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "opstui", *command],
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = [
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    ]
+    assert [name for name in imported if name.split(".")[0] in {"textual", "aiohttp"}] == []
