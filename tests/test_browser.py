@@ -44,6 +44,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 
 WAIT_SECONDS = 60.0
+FONT_SIZE = 18
 
 # Before the page's scripts run: remember every xterm.js terminal made, so the test can read
 # its buffer (the public `buffer.active` API) whatever renderer draws it.
@@ -98,6 +99,8 @@ def served(demo_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
             str(port),
             "--as-of",
             DEMO_TODAY.isoformat(),
+            "--font-size",
+            str(FONT_SIZE),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -189,6 +192,10 @@ def test_two_people_in_two_browsers_sign_in_and_see_each_others_changes(
     assert not [name for name in project_names + people_names if name in before], before
     portfolio = wait_for(ana, "Signed in as Ana Ruiz")
     assert any(name in portfolio for name in project_names), portfolio
+    # The terminal is drawn at the server's --font-size.
+    assert str(ana.execute_script("return window.__terminals[0].options.fontSize")) == str(
+        FONT_SIZE
+    )
 
     type_keys(ana, "4")
     weekly = wait_for(ana, "Director acceptance")
