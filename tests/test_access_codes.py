@@ -90,6 +90,10 @@ def test_a_wrong_code_is_refused_counted_and_each_refusal_waits_longer(
     assert refusal_count(demo_repo) == 11
     assert delays[:6] == [1.0, 2.0, 4.0, 8.0, 16.0, 30.0]
     assert delays[-1] == 30.0
+    # The wait runs from the latest refusal: a new session waits only what is left of it.
+    last = NOW + timedelta(seconds=8)
+    assert refusal_delay(demo_repo, last + timedelta(seconds=10)) == 20.0
+    assert refusal_delay(demo_repo, last + timedelta(seconds=31)) == 0.0
     # Refusals long past no longer slow anyone down; the right code still signs in.
     assert refusal_delay(demo_repo, NOW + timedelta(hours=1)) == 0.0
     assert check_code(demo_repo, code, NOW + timedelta(hours=1)).person == ana
@@ -167,13 +171,19 @@ def test_people_code_for_a_missing_workspace_is_one_line(
 
 
 class Waits:
-    """An instant `sleep` that remembers how long it was asked to wait."""
+    """An instant `sleep` that remembers how long it was asked to wait, and a clock that
+    moves on by as much."""
 
     def __init__(self) -> None:
         self.asked: list[float] = []
+        self.moment = NOW
 
     async def __call__(self, seconds: float) -> None:
         self.asked.append(seconds)
+        self.moment += timedelta(seconds=seconds)
+
+    def now(self) -> datetime:
+        return self.moment
 
 
 def _served_app(repo: Repository, waits: Waits, screen: str = "portfolio") -> OpsApp:
@@ -182,7 +192,7 @@ def _served_app(repo: Repository, waits: Waits, screen: str = "portfolio") -> Op
         as_of=DEMO_TODAY,
         screen=screen,
         save_settings=False,
-        sign_in=SignIn(sleep=waits, now=lambda: NOW),
+        sign_in=SignIn(sleep=waits, now=waits.now),
     )
 
 
@@ -245,6 +255,22 @@ async def test_a_served_session_shows_nothing_before_the_code_then_the_portfolio
         "SELECT person FROM history WHERE entity = 'review_weeks' ORDER BY id DESC LIMIT 1"
     ).fetchone()
     assert person == "Ana Ruiz"
+
+
+async def test_a_new_session_right_after_a_refusal_elsewhere_waits_before_its_check(
+    demo_repo: Repository,
+) -> None:
+    ana = find_person(demo_repo, "Ana Ruiz")
+    code = issue_code(demo_repo, ana, NOW)
+    for _ in range(3):  # another browser, just now: 1 s, 2 s, then 4 s to wait
+        check_code(demo_repo, "not-it", NOW)
+    waits = Waits()
+    app = _served_app(demo_repo, waits)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _type(pilot, app, code)
+        assert waits.asked == [4.0]
+        assert app.session.signed_in == ana
 
 
 async def test_a_replaced_code_is_refused_on_the_sign_in_screen(demo_repo: Repository) -> None:

@@ -193,15 +193,19 @@ def _verify(repo: Store, typed: str) -> SignInResult:
 
 
 def refusal_delay(repo: Store, now: datetime) -> float:
-    """How long a refusal waits before it is shown: one second after the first recent
-    refusal, doubling with each one after it, at most thirty."""
-    (recent,) = repo.db.execute(
-        "SELECT count(*) FROM sign_ins WHERE outcome != 'signed in' AND at > ?",
+    """How long from `now` until the next attempt may be checked: after the latest recent
+    refusal (anywhere, so opening a new session does not skip it), one second for the
+    first, doubling with each one after it, at most thirty."""
+    recent, latest = repo.db.execute(
+        "SELECT count(*), max(at) FROM sign_ins WHERE outcome != 'signed in' AND at > ?",
         [_stamp(now - REFUSALS_WINDOW)],
     ).fetchone()
     if not recent:
         return 0.0
-    return float(min(LONGEST_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** (int(recent) - 1)))
+    wait = min(LONGEST_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** (int(recent) - 1))
+    since = datetime.strptime(str(latest), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    elapsed = (now.astimezone(UTC) - since).total_seconds()
+    return float(max(0.0, min(wait, wait - elapsed)))
 
 
 def refusal_count(repo: Store) -> int:

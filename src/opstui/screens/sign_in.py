@@ -3,7 +3,8 @@
 The screen shows no stored text at all (not the workspace's name, not a person's), so a
 browser that has not signed in learns nothing. It returns the person the code belongs to;
 a refusal waits (longer after each recent one, see `data/access_codes.refusal_delay`)
-before the field can be used again.
+before the field can be used again, and an attempt soon after a refusal made elsewhere
+waits out the rest of it before it is checked.
 """
 
 from __future__ import annotations
@@ -76,14 +77,17 @@ class SignInScreen(Screen[Person]):
 
     @work(exclusive=True, group="sign-in")
     async def _check(self, typed: str) -> None:
+        # Refusals made anywhere recently hold the next check back, in a new session too.
+        if waiting := refusal_delay(self.repo, self.sign_in.now()):
+            self._status(f"Checking… (wait {waiting:.0f} s)", refused=False)
+            await self.sign_in.sleep(waiting)
         # Hashing takes a few tens of milliseconds; it runs on the app's own connection.
         result = check_code(self.repo, typed, self.sign_in.now())
         if result.signed_in and result.person is not None:
             self.dismiss(result.person)
             return
         message = REFUSAL_MESSAGES.get(result.outcome, REFUSAL_MESSAGES["wrong"])
-        delay = refusal_delay(self.repo, self.sign_in.now())
-        if delay:
+        if delay := refusal_delay(self.repo, self.sign_in.now()):
             self._status(f"{message} (wait {delay:.0f} s)", refused=True)
             await self.sign_in.sleep(delay)
         self._status(message, refused=True)
