@@ -136,6 +136,22 @@ def test_sample_writes_the_demo_workspace_the_venv_writes(binary: Path, home: Pa
     assert b"# Weekly product operations review" in built_export.stdout
 
 
+def test_serving_and_access_codes_are_refused_in_one_line(binary: Path, home: Path) -> None:
+    """The binary carries neither the browser server nor OpenSSL: it says so, and where to
+    find them, instead of failing half-way."""
+    assert run_binary(binary, home, "sample", "--out", "w.db").returncode == 0
+    served = run_binary(binary, home, "serve", "w.db")
+    assert served.returncode == 1
+    assert served.stderr == (
+        b"opstui: error: the single binary does not serve browsers: use opstui installed "
+        b"with pip (README, 'In a browser')\n"
+    )
+    coded = run_binary(binary, home, "people", "code", "w.db", "Ana Ruiz")
+    assert coded.returncode == 1
+    assert coded.stderr.startswith(b"opstui: error: this build of opstui cannot check access")
+    assert coded.stderr.count(b"\n") == 1
+
+
 @pytest.mark.parametrize("redact", [[], ["--redact"]], ids=["plain", "redacted"])
 def test_the_demo_s_export_equals_the_venv_s_byte_for_byte(
     binary: Path, home: Path, redact: list[str]

@@ -19,12 +19,14 @@ from opstui.commands import ActionCommands, JumpCommands
 from opstui.data.config import Config, ConfigError, save_config
 from opstui.data.figures import current_escalations
 from opstui.data.repository import Repository
+from opstui.domain.models import Person
 from opstui.domain.text import clean_line, clean_text
 from opstui.keymap import known_binding_ids, unknown_binding_warnings, usable_keymap
 from opstui.modals.error import ErrorDialog
 from opstui.modals.goto import GotoPrompt
 from opstui.modals.help import HelpScreen, help_groups
 from opstui.screens.base import OpsScreen
+from opstui.screens.sign_in import SignIn, SignInScreen
 from opstui.session import Session
 from opstui.themes import THEMES
 from opstui.widgets.privacy import PRIVACY, PRIVACY_BINDING, PRIVATE_WORDS
@@ -114,11 +116,15 @@ class OpsApp(App[int]):
         save_settings: bool = True,
         clock: Callable[[], datetime] | None = None,
         ask_user: bool = False,
+        sign_in: SignIn | None = None,
     ) -> None:
         self.session = Session(repo, config or Config(), as_of, clock)
         if repo.recording:  # what this session writes is stamped on its own today
             repo.record_history(repo.person, shift_days=self.session.day_shift)
-        self.ask_user = ask_user
+        self.sign_in = sign_in
+        """Set for a served session: a personal access code first, and nothing of the
+        workspace until it is given (then `session.signed_in` is who gave it)."""
+        self.ask_user = ask_user and sign_in is None
         """Whether to ask who is at the keyboard once the first screen shows (nobody said:
         no `--user`, `OPSTUI_USER` or `user` in the configuration)."""
         # `post_message` is thread-safe: workers read rows too.
@@ -134,6 +140,7 @@ class OpsApp(App[int]):
         self._showing_error = False
         self._started_up = False
         PRIVACY.turn_off()  # a new session starts with names shown
+        self._keymap: dict[str, str] = {}
         super().__init__()
         for theme in THEMES:
             self.register_theme(theme)
@@ -148,9 +155,38 @@ class OpsApp(App[int]):
         except Exception:
             self.notify(f"Unknown theme {self.session.config.theme!r}", severity="warning")
         keymap, warnings = usable_keymap(self.session.config.keymap)
+        self._keymap = keymap
         self.set_keymap(keymap)
         for warning in warnings:
             self.notify(warning, title="Keymap", severity="warning", timeout=15)
+        if self.sign_in is not None:
+            self.push_screen(SignInScreen(self.session.repo, self.sign_in), self._signed_in)
+            return
+        self._open_workspace()
+
+    @property
+    def awaiting_sign_in(self) -> bool:
+        """A served session nobody has signed in to yet: no screen of data may open."""
+        return self.sign_in is not None and self.session.signed_in is None
+
+    def _signed_in(self, person: Person | None) -> None:
+        if person is None:
+            return
+        # Every change of this session is recorded under the person's name.
+        self.session.repo.record_history(person.name, shift_days=self.session.day_shift)
+        self.session.signed_in = person
+        self._open_workspace()
+        self.notify(f"Signed in as {person.name}; your changes are recorded under your name")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Before sign-in, only leaving works: no screen switch, palette or help."""
+        if self.awaiting_sign_in and action != "quit":
+            return False
+        return super().check_action(action, parameters)
+
+    def _open_workspace(self) -> None:
+        """Show the first screen and start following the workspace."""
+        keymap = self._keymap
         self.switch_mode(self.initial_mode)
         self._data_version = self.session.repo.data_version()
         self.set_interval(EXTERNAL_CHECK_SECONDS, self.check_external_writes)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from opstui.data.repository import Repository
 
 SCREENS = ("portfolio", "bugs", "customers", "weekly", "setup")
-COMMANDS = ("check", "demo", "export", "freeze", "import", "init", "sample")
+COMMANDS = ("check", "demo", "export", "freeze", "import", "init", "people", "sample", "serve")
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -136,6 +136,12 @@ def _parser() -> argparse.ArgumentParser:
                               --replace to freeze again; --unfreeze to make it editable)
   opstui check [WORKSPACE]    list every stored value that breaks the model, one line
                               each; exit 1 when there is one
+  opstui people code WORKSPACE NAME
+                              print a new personal access code for signing in to the
+                              served workspace (the previous one stops working)
+  opstui serve WORKSPACE      open the workspace in browsers, one session per browser,
+                              each signing in with its access code (--host, --port,
+                              --font-size)
 
 Run `opstui COMMAND --help` for a command's options.""",
     )
@@ -181,6 +187,39 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             nargs="?",
             type=Path,
             help="the workspace file (default: the user data directory's workspace.db)",
+        )
+    elif command == "people":
+        parser = _Parser(
+            prog="opstui people",
+            description="People's access to the served workspace (`opstui serve`).",
+        )
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        code = actions.add_parser(
+            "code",
+            help="print a new personal access code for NAME",
+            description="Print a new personal access code for the person NAME, to sign in "
+            "to the served workspace. It is shown only now: the workspace keeps a salted "
+            "hash of it. The person's previous code stops working.",
+        )
+        code.add_argument("workspace", type=Path, help="the workspace file")
+        code.add_argument("name", help="the person, as named in Setup")
+    elif command == "serve":
+        from opstui.serve import add_arguments as add_serve_arguments
+
+        parser = _Parser(
+            prog="opstui serve",
+            description="Serve the workspace to browsers: each browser that opens the page "
+            "runs its own session on the workspace file and signs in with a personal access "
+            "code (`opstui people code`) before it sees anything. Listens on 127.0.0.1 "
+            "unless --host says otherwise, which needs at least one access code. Ctrl+C "
+            "stops it.",
+        )
+        add_serve_arguments(parser)
+        parser.add_argument(
+            "--as-of",
+            type=_as_of,
+            metavar="YYYY-MM-DD",
+            help="every session's 'today' (a demo's review week); default: the clock",
         )
     elif command == "init":
         parser = _Parser(prog="opstui init", description="Create a new, empty workspace.")
@@ -281,9 +320,12 @@ def _run_app(workspace: Path, args: argparse.Namespace, *, demo: bool = False) -
     from opstui.data.config import load_config
     from opstui.data.identity import login_name, named_user
     from opstui.data.repository import Repository
+    from opstui.serve import is_served
 
     config = load_config()
     repo = Repository.open(workspace)
+    if is_served():
+        return _run_served(repo, config, args)
     as_of: date | None = args.as_of
     if as_of is None and demo:
         from opstui.data.sample import DEMO_TODAY
@@ -296,6 +338,28 @@ def _run_app(workspace: Path, args: argparse.Namespace, *, demo: bool = False) -
     # The demo is a tour: it does not ask who you are (its changes go under your login).
     app = OpsApp(
         repo, config=config, as_of=as_of, screen=args.screen, ask_user=user is None and not demo
+    )
+    try:
+        app.run()
+    finally:
+        repo.close()
+    return app.return_code or 0
+
+
+def _run_served(repo: Repository, config: Config, args: argparse.Namespace) -> int:
+    """A browser's session (started by `opstui serve`): sign-in first, then the person
+    who signed in is who every change is recorded as; nothing is written to the server's
+    configuration."""
+    from opstui.app import OpsApp
+    from opstui.screens.sign_in import SignIn
+
+    app = OpsApp(
+        repo,
+        config=config.model_copy(update={"user": None}),
+        as_of=args.as_of,
+        screen=args.screen,
+        save_settings=False,
+        sign_in=SignIn(),
     )
     try:
         app.run()
@@ -341,6 +405,40 @@ def _init(args: argparse.Namespace) -> int:
     Repository.create(args.path).close()
     print(f"created {args.path}")
     return 0
+
+
+def _people(args: argparse.Namespace) -> int:
+    """`people code`: a new access code on stdout (alone, for scripts), what it means on
+    stderr."""
+    from opstui.data.access_codes import (
+        NoHashingError,
+        UnknownPersonError,
+        find_person,
+        issue_code,
+    )
+    from opstui.data.repository import Repository
+
+    repo = Repository.open(args.workspace)
+    try:
+        person = find_person(repo, args.name)
+        code = issue_code(repo, person, datetime.now().astimezone())
+    except (UnknownPersonError, NoHashingError) as error:
+        raise CommandError(str(error)) from None
+    finally:
+        repo.close()
+    print(code)
+    print(
+        f"the access code of {person.name}: give it to them alone; any earlier code of "
+        "theirs no longer signs in",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from opstui.serve import serve
+
+    return serve(args)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -591,7 +689,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "freeze": _freeze,
                 "import": _import,
                 "init": _init,
+                "people": _people,
                 "sample": _sample,
+                "serve": _serve,
             }[command]
             return handler(args)
         return _open(_parser().parse_args(arguments))

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from opstui.data.config import Config
 from opstui.data.repository import Repository
+from opstui.domain.models import Person
 from opstui.domain.weeks import iso_week
 
 
@@ -57,6 +58,9 @@ class Session:
     """The app's fixed "today" (`--as-of`); None follows the clock."""
     clock: Callable[[], datetime] | None = None
     """Where "now" comes from (tests fix it); None: the system clock."""
+    signed_in: Person | None = None
+    """Who signed in with their access code, in a served session (`opstui serve`); None in
+    the terminal app, where `repo.person` is the name changes are recorded under."""
     readers: ReadConnections = field(init=False)
 
     def __post_init__(self) -> None:

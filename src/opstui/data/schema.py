@@ -358,6 +358,32 @@ _BUG_SEARCH = (
 """Indexes for sorting bug lists and the trigram index for searching their titles."""
 
 
+_ACCESS_CODES = """
+-- Personal access codes for signing in to a served workspace (see data/access_codes.py):
+-- only a salted scrypt hash of each code's secret is kept. `lookup` is the code's public
+-- first part, to find its row. A re-issued code revokes the one before it.
+CREATE TABLE access_codes (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    lookup TEXT NOT NULL UNIQUE,
+    salt TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE UNIQUE INDEX access_codes_current ON access_codes(person_id) WHERE revoked_at IS NULL;
+-- Every sign-in attempt, let in or refused (`outcome`), with the person when the code
+-- named one. Refused ones are counted to slow the next attempts down.
+CREATE TABLE sign_ins (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('signed in', 'wrong', 'unknown', 'revoked', 'retired'))
+);
+CREATE INDEX sign_ins_at ON sign_ins(at)
+"""
+
+
 def _run(db: Database, script: str) -> None:
     for statement in script.split(";"):
         if statement.strip():
@@ -396,6 +422,10 @@ def build_migrations() -> Migrations:
     def bug_search(db: Database) -> None:
         for statement in _BUG_SEARCH:  # the triggers hold `;`: one statement at a time
             db.execute(statement)
+
+    @migrations(name="0009_access_codes")
+    def access_codes(db: Database) -> None:
+        _run(db, _ACCESS_CODES)
 
     return migrations
 
