@@ -17,6 +17,7 @@ from opstui.modals.bug_detail import BugDetail
 from opstui.modals.customer_detail import CustomerDetail
 from opstui.modals.export_preview import ExportPreview
 from opstui.screens.customers import CustomersScreen
+from opstui.screens.meeting import MeetingScreen
 from opstui.widgets.privacy import PRIVACY
 from tests.app_harness import SIZE, demo_app, settle
 
@@ -205,3 +206,27 @@ async def test_privacy_mode_from_nothing(tmp_path: Path, companies: int) -> None
         await settle(pilot)
         assert "PRIVATE" in drawn(app)
     repo.close()
+
+
+async def test_meeting_notes_stay_masked_and_a_note_is_added_after_them(
+    demo_repo: Repository, names: list[str]
+) -> None:
+    app = demo_app(demo_repo, screen="weekly")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        meeting = app.screen
+        assert isinstance(meeting, MeetingScreen)
+        key = meeting.section.key
+        stored = demo_repo.meeting_notes("2026-W28")[key]
+        notes = meeting.query_one("#meeting-notes", TextArea)
+        assert notes.text == stored
+        await pilot.press("P")
+        await settle(pilot)
+        assert not [name for name in names if name in notes.text] and notes.read_only
+        await pilot.press("e", *"Call the CFO", "escape")
+        await settle(pilot)
+        assert demo_repo.meeting_notes("2026-W28")[key] == f"{stored}\nCall the CFO"
+        assert notes.read_only and "Call the CFO" in notes.text
+        assert not [name for name in names if name in drawn(app)]

@@ -44,7 +44,7 @@ from opstui.screens.portfolio import summary_content
 from opstui.widgets.bug_matrix import matrix_content
 from opstui.widgets.deep_dive import deep_dive_content
 from opstui.widgets.fitting_footer import FittingFooter
-from opstui.widgets.privacy import PRIVACY, shown_line
+from opstui.widgets.privacy import PRIVACY, shown_line, shown_text
 
 if TYPE_CHECKING:
     from opstui.app import OpsApp
@@ -181,22 +181,53 @@ class MeetingScreen(Screen[None]):
         self.entered = self.clock()
         self.show_section()
 
+    adding = False
+    """Whether the notes box holds a note being added in privacy mode (the notes written
+    before it stay hidden, masked, and the new one is added after them)."""
+
     def show_section(self) -> None:
         self.query_one("#meeting-content", Static).update(self.section_content())
         notes = self.query_one("#meeting-notes", TextArea)
-        notes.text = self.notes.get(self.section.key, "")
-        notes.border_title = f"Notes — {self.section.title} (e to write, esc when done)"
+        stored = self.notes.get(self.section.key, "")
+        self.adding = False
+        if self.private:  # on the shared screen: masked, and never edited as masked text
+            notes.text = shown_text(stored)
+            notes.read_only = True
+            words = "e adds a note"
+        else:
+            notes.text = stored
+            notes.read_only = False
+            words = "e to write"
+        notes.border_title = f"Notes — {self.section.title} ({words}, esc when done)"
         self.tick()
 
     def _save_notes(self) -> None:
-        text = self.query_one("#meeting-notes", TextArea).text
+        notes = self.query_one("#meeting-notes", TextArea)
         key = self.section.key
-        if text != self.notes.get(key, ""):
+        stored = self.notes.get(key, "")
+        if self.adding:
+            added = notes.text.strip()
+            text = f"{stored}\n{added}" if stored and added else stored or added
+        elif notes.read_only:
+            return
+        else:
+            text = notes.text
+        if text != stored:
             self.ops.session.repo.save_meeting_note(self.week, key, text)
             self.notes[key] = text
+        if self.adding:
+            self.show_section()
 
     def action_notes(self) -> None:
-        self.set_focus(self.query_one("#meeting-notes", TextArea))
+        notes = self.query_one("#meeting-notes", TextArea)
+        if self.private and not self.adding:
+            self.adding = True
+            notes.read_only = False
+            notes.text = ""
+            notes.border_title = (
+                f"New note — {self.section.title} (the earlier ones stay hidden; esc when done)"
+            )
+        self.set_focus(notes)
 
     def action_leave(self) -> None:
         notes = self.query_one("#meeting-notes", TextArea)
@@ -212,6 +243,10 @@ class MeetingScreen(Screen[None]):
         self.ops.action_privacy()
 
     def privacy_changed(self) -> None:
+        notes = self.query_one("#meeting-notes", TextArea)
+        if notes.has_focus:  # what is being typed is kept before the box is redrawn
+            self._save_notes()
+            self.set_focus(self.query_one("#meeting-body"))
         self.show_section()
         self.tick()
 
