@@ -19,6 +19,7 @@ from opstui.modals.date_prompt import DatePrompt
 from opstui.modals.picker import Picker
 from opstui.screens.bugs import BugsScreen
 from opstui.widgets.bug_matrix import BugMatrixView
+from opstui.widgets.virtual_table import VirtualTable
 from tests.app_harness import SIZE, demo_app, settle
 
 NOW = datetime(2026, 7, 6, 9, 0)
@@ -610,12 +611,14 @@ async def test_with_as_of_every_time_a_decision_stores_is_on_the_as_of_date(
         await pilot.press("alt+4")
         await settle(pilot)
         week = app.session.week
-        await pilot.press("A")
+        table = app.screen.query_one("#checklist-table", VirtualTable)
+        table.move_cursor(table.index_of("followup:Tuesday") or 0)
+        await pilot.press("space")
         await settle(pilot)
     resolved = bug(demo_repo, first).resolved_at
     assert resolved is not None
-    review = demo_repo.review_week(week)
-    assert review is not None and review.director_accepted_at is not None
+    ticked = demo_repo.follow_ups(week).get("Tuesday")
+    assert ticked is not None
     opened = bug(demo_repo, first).opened_at.date()
     assert resolved.date() == max(as_of, opened)
-    assert review.director_accepted_at.date() == as_of
+    assert ticked.date() == as_of

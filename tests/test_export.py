@@ -26,6 +26,7 @@ from opstui.data.repository import Repository
 from opstui.data.review import review_snapshots
 from opstui.data.sample import DEMO_TODAY, DEMO_WEEK
 from opstui.domain.enums import (
+    SUBMISSION_PARTS,
     ActionPriority,
     ActionStatus,
     BugStatus,
@@ -36,6 +37,7 @@ from opstui.domain.enums import (
     Phase,
     Priority,
     RiskStatus,
+    SubmissionState,
 )
 from opstui.domain.models import (
     ActionItem,
@@ -45,6 +47,7 @@ from opstui.domain.models import (
     Decision,
     FeatureRequest,
     Person,
+    PrereadSubmission,
     Project,
     Risk,
 )
@@ -56,6 +59,7 @@ UPDATE_GOLDEN = "OPSTUI_UPDATE_GOLDEN"
 CONFIG = Config()
 
 SECTIONS = [
+    "Friday pre-read",
     "Portfolio health by phase",
     "Weekly metrics summary",
     "Bug status by company",
@@ -226,6 +230,7 @@ def populate(repo: Repository, path: Path, line: str, lines: str) -> None:
             milestone_date=date(2026, 7, 20),
             baseline_completion=date(2026, 7, 1),
             completion_date=date(2026, 7, 31),
+            pm_id=owner.id,
         ),
         date(2026, 6, 1),
     )
@@ -287,6 +292,21 @@ def populate(repo: Repository, path: Path, line: str, lines: str) -> None:
             project_id=project.id,
             company_id=company.id,
         )
+    )
+    assert owner.id is not None and project.id is not None
+    blank = PrereadSubmission(week=DEMO_WEEK, person_id=owner.id)
+    repo.write_preread(
+        blank,
+        blank.model_copy(
+            update={
+                "state": SubmissionState.ACCEPTED,
+                "parts": {part: lines for part in SUBMISSION_PARTS[PersonRole.PRODUCT_MANAGER]},
+                "project_notes": {project.id: lines},
+                "submitted_at": datetime(2026, 7, 3, 12, 0),
+                "first_submitted_at": datetime(2026, 7, 3, 12, 0),
+                "comment": lines,
+            }
+        ),
     )
     repo.close()
     # Straight into the file: what another tool (or an old bug) could have stored.
@@ -366,8 +386,9 @@ def test_hostile_text_keeps_every_table_row_at_its_column_count(
     hostile, tame = hostile_and_tame
     shapes = table_shapes(gfm().parse(hostile))
 
-    # Portfolio, bugs, customers, requests, action items, decisions, escalations, risks.
-    assert [rows[0] for rows in shapes] == [7, 6, 7, 4, 6, 7, 3, 6]
+    # Pre-read, portfolio, bugs, customers, requests, action items, decisions, escalations,
+    # risks.
+    assert [rows[0] for rows in shapes] == [5, 7, 6, 7, 4, 6, 7, 3, 6]
     for rows in shapes:
         assert len(set(rows)) == 1, rows
     assert shapes == table_shapes(gfm().parse(tame))
@@ -402,7 +423,7 @@ def test_hostile_text_adds_no_heading_list_quote_code_or_rule(
     assert not kinds & {"blockquote_open", "fence", "code_block", "hr", "ordered_list_open"}
     tokens = gfm().parse(hostile)
     assert headings(tokens, "h2") == [*SECTIONS, "What changed since 2026-W27"]
-    assert len(headings(tokens, "h1")) == 1 and len(headings(tokens, "h3")) == 2
+    assert len(headings(tokens, "h1")) == 1 and len(headings(tokens, "h3")) == 4
 
 
 def test_hostile_text_reads_back_as_the_text_that_was_stored(

@@ -171,6 +171,13 @@ def workspace_holding(tmp_path: Path, name: str, text: str) -> Path:
         for table, column in free_text_columns():
             conn.execute(f"UPDATE {table} SET {column} = :text || ' ' || rowid", {"text": text})
         conn.execute("UPDATE meta SET value = :text WHERE key = 'name'", {"text": text})
+        # The pre-read's parts and project notes: text inside its JSON objects.
+        for column in ("parts", "project_notes"):
+            conn.execute(
+                f"UPDATE preread_submissions SET {column} = (SELECT json_group_object("
+                f"key, :text || ' ' || key) FROM json_each({column}))",
+                {"text": text},
+            )
     conn.close()
     return path
 
@@ -197,8 +204,9 @@ def test_on_github_no_text_from_the_data_becomes_a_link_html_or_a_table_cell(
     assert {tag for tag, _ in page.elements} <= OWN_ELEMENTS
     assert [attrs for _, attrs in page.elements if attrs] == []
     assert page.comments == []
-    # Portfolio, bugs, customers, requests, action items, decisions, escalations, risks.
-    assert [rows[0] for rows in page.tables] == [7, 6, 7, 4, 6, 7, 3, 6]
+    # Pre-read, portfolio, bugs, customers, requests, action items, decisions, escalations,
+    # risks.
+    assert [rows[0] for rows in page.tables] == [5, 7, 6, 7, 4, 6, 7, 3, 6]
     for rows in page.tables:
         assert set(rows) == {rows[0]}, rows
     assert page.tables == tame_page.tables

@@ -901,15 +901,3 @@ def test_meeting_notes_and_follow_ups_round_trip_and_replace(repo: Repository) -
     repo.set_follow_up("2026-W28", "Friday", None)
     assert repo.follow_ups("2026-W28") == {"Tuesday": datetime(2026, 7, 7, 10, 0)}
     assert repo.follow_ups("2026-W27") == {}
-
-
-def test_director_acceptance_is_recorded_and_taken_back(repo: Repository) -> None:
-    director = repo.add(Person(name="Laura Becker", role=PersonRole.DIRECTOR))
-    repo.set_director_acceptance("2026-W28", director.id, datetime(2026, 7, 3, 16, 40))
-    week = repo.review_week("2026-W28")
-    assert week is not None
-    assert week.director_id == director.id
-    assert week.director_accepted_at == datetime(2026, 7, 3, 16, 40)
-    repo.set_director_acceptance("2026-W28", director.id, None)
-    week = repo.review_week("2026-W28")
-    assert week is not None and week.director_accepted_at is None

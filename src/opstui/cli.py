@@ -504,7 +504,9 @@ def _export(args: argparse.Namespace) -> int:
     try:
         week = _review_week(repo, args.week, args.as_of or date.today())
         as_of = args.as_of or kind.day(week, date.today())
-        request = ExportRequest(week, as_of, config.targets, config.health, args.bug)
+        request = ExportRequest(
+            week, as_of, config.targets, config.health, args.bug, config.preread.due_time
+        )
         render = kind.prepare(repo, request)
     except (SnapshotDamagedError, MessageError) as error:
         raise CommandError(str(error)) from None
@@ -643,6 +645,7 @@ def _freeze(args: argparse.Namespace) -> int:
                 targets=config.targets,
                 health=config.health,
                 replace=args.replace,
+                preread_due=config.preread.due_time,
             )
         except AlreadyFrozenError as error:
             raise CommandError(f"{error}; pass --replace to freeze it again") from None

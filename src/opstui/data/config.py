@@ -15,7 +15,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from opstui.domain.import_rules import ImportRules
-from opstui.domain.settings import BugTargets, HealthModel
+from opstui.domain.settings import BugTargets, HealthModel, PrereadSettings
 
 CONFIG_ENV = "OPSTUI_CONFIG"
 
@@ -47,6 +47,8 @@ class Config(BaseModel):
     """Who you are: every change you make is recorded under this name (see `identity`)."""
     imports: ImportRules = ImportRules()
     """How `opstui import` maps other tools' priorities and labels (see README, Importing)."""
+    preread: PrereadSettings = PrereadSettings()
+    """When the Friday pre-read is due (`due_time`, e.g. `due_time = 16:00:00`)."""
 
 
 def config_path() -> Path:

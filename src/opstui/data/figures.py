@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from opstui.data.repository import Repository
@@ -30,7 +30,7 @@ from opstui.domain.models import (
     Project,
 )
 from opstui.domain.portfolio import portfolio_summary, slip_days, sort_projects_by_phase
-from opstui.domain.review import week_action_items, week_decisions
+from opstui.domain.review import PrereadSummary, preread, week_action_items, week_decisions
 from opstui.domain.settings import BugTargets, HealthModel
 from opstui.domain.snapshot import (
     CROSS_COMPANY,
@@ -41,6 +41,9 @@ from opstui.domain.snapshot import (
     CustomerFigure,
     DecisionFigure,
     EscalationFigure,
+    PrereadFigure,
+    PrereadPartFigure,
+    PrereadProjectFigure,
     ProjectFigure,
     RequestFigure,
     RiskFigure,
@@ -48,6 +51,7 @@ from opstui.domain.snapshot import (
     TargetsFigure,
 )
 from opstui.domain.synergies import Synergies, week_synergies
+from opstui.domain.weeks import PREREAD_DUE_TIME
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,8 +374,67 @@ def _project_figure(project: Project, companies: Mapping[int, str]) -> ProjectFi
     )
 
 
+def week_preread(
+    repo: Repository,
+    week: str,
+    due: time = PREREAD_DUE_TIME,
+    *,
+    projects: Sequence[Project] | None = None,
+) -> PrereadSummary:
+    """The week's Friday pre-read — each product manager and engineering lead, their
+    projects, what they wrote and where it stands — as the weekly checklist, meeting mode
+    and the export all show it. `due` is the configured deadline time of day."""
+    return preread(
+        week,
+        repo.people(),
+        repo.preread_submissions(week),
+        repo.projects() if projects is None else projects,
+        due,
+    )
+
+
+def preread_figures(summary: PrereadSummary) -> tuple[PrereadFigure, ...]:
+    """The pre-read as the snapshot stores it: everyone's state, and what was written
+    only where the director accepted it."""
+    figures = []
+    for row in summary.rows:
+        submission = row.submission
+        parts: tuple[PrereadPartFigure, ...] = ()
+        notes: tuple[PrereadProjectFigure, ...] = ()
+        if submission is not None and row.accepted:
+            parts = tuple(
+                PrereadPartFigure(part=part.value, text=submission.text_of(part))
+                for part in row.parts
+            )
+            notes = tuple(
+                PrereadProjectFigure(id=p.id, name=p.name, note=submission.project_notes[p.id])
+                for p in row.projects
+                if p.id is not None and submission.project_notes.get(p.id, "").strip()
+            )
+        figures.append(
+            PrereadFigure(
+                person_id=row.person.id,
+                person=row.person.name,
+                role=row.person.role.value,
+                status=row.status,
+                late=row.late,
+                submitted_at=None if submission is None else submission.submitted_at,
+                reviewer=row.reviewer,
+                reviewed_at=None if submission is None else submission.reviewed_at,
+                parts=parts,
+                projects=notes,
+            )
+        )
+    return tuple(figures)
+
+
 def week_snapshot(
-    repo: Repository, week: str, today: date, targets: BugTargets, model: HealthModel
+    repo: Repository,
+    week: str,
+    today: date,
+    targets: BugTargets,
+    model: HealthModel,
+    preread_due: time = PREREAD_DUE_TIME,
 ) -> SnapshotData:
     """Every figure of `week` as the workspace stands on `today`.
 
@@ -393,6 +456,7 @@ def week_snapshot(
     kpis = repo.kpis(week)
     # NPS and the open bugs are stored once, in `nps` and the matrix's total row.
     computed = computed_kpis(repo, counts, scores)
+    prereads = week_preread(repo, week, preread_due, projects=projects)
     return SnapshotData(
         week=week,
         taken_on=today,
@@ -455,4 +519,6 @@ def week_snapshot(
         nps_responses=computed.nps_responses,
         support_tickets=computed.support_tickets,
         shipped_requests=computed.shipped_requests,
+        preread=preread_figures(prereads),
+        preread_due=prereads.deadline,
     )

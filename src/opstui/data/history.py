@@ -38,6 +38,7 @@ TRACKED_TABLES = (
     "request_customers",
     "review_weeks",
     "submissions",
+    "preread_submissions",
     "kpis",
     "action_items",
     "decisions",

@@ -18,10 +18,10 @@ from opstui.data.repository import Repository
 from opstui.data.review import review_snapshots
 from opstui.domain.bugs import mentions_bug
 from opstui.domain.enums import BugStatus, PlaybookStep, Priority
-from opstui.domain.models import Bug, Customer, Person, Project
-from opstui.domain.review import PrereadSummary, preread
+from opstui.domain.models import Bug, Customer, Project
 from opstui.domain.settings import BugTargets, HealthModel
 from opstui.domain.snapshot import ActionItemFigure, SnapshotData
+from opstui.domain.weeks import PREREAD_DUE_TIME
 
 _IDS_PER_READ = 500
 """Bug ids looked up per statement."""
@@ -41,6 +41,8 @@ class ExportRequest:
     targets: BugTargets = field(default_factory=BugTargets)
     health: HealthModel = field(default_factory=HealthModel)
     bug_id: int | None = None
+    preread_due: time = PREREAD_DUE_TIME
+    """When the week's Friday pre-read was due (the configuration's `preread.due_time`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,45 +56,20 @@ class WeekFigures:
 def week_figures(repo: Repository, request: ExportRequest) -> WeekFigures:
     """The week as the weekly export shows it: frozen, or computed as of the request's day."""
     snapshot, previous = review_snapshots(
-        repo, request.week, request.as_of, request.targets, request.health
+        repo, request.week, request.as_of, request.targets, request.health, request.preread_due
     )
     return WeekFigures(snapshot, previous)
 
 
 @dataclass(frozen=True, slots=True)
-class PrereadStatus:
-    """Where the Friday pre-read stands, as the weekly screen's checklist shows it."""
-
-    summary: PrereadSummary
-    director: str
-    """The director who accepts the week's submissions ("" when none is set)."""
-    accepted_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
 class PrereadFigures:
-    """The weekly export's figures, the projects for the deep dives, and the pre-read."""
+    """The weekly export's figures (the Friday pre-read's states and accepted content
+    among them) and the projects for the deep dives."""
 
     week: WeekFigures
     projects: tuple[Project, ...]
     companies: Mapping[int, str]
     people: Mapping[int, str]
-    status: PrereadStatus
-
-
-def preread_status(repo: Repository, week: str, people: list[Person]) -> PrereadStatus:
-    """Each product manager's and engineering lead's parts for `week`, and the director's
-    acceptance (`domain.review.preread`)."""
-    review = repo.review_week(week)
-    names = {person.id: person.name for person in people}
-    director = ""
-    if review is not None and review.director_id is not None:
-        director = names.get(review.director_id, "")
-    return PrereadStatus(
-        summary=preread(week, people, repo.submissions(week)),
-        director=director,
-        accepted_at=None if review is None else review.director_accepted_at,
-    )
 
 
 def preread_figures(repo: Repository, request: ExportRequest) -> PrereadFigures:
@@ -104,7 +81,6 @@ def preread_figures(repo: Repository, request: ExportRequest) -> PrereadFigures:
         projects=tuple(repo.projects()),
         companies={company.id: company.name for company in repo.companies() if company.id},
         people={person.id: person.name for person in people if person.id is not None},
-        status=preread_status(repo, request.week, people),
     )
 
 

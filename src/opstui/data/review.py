@@ -8,16 +8,26 @@ any of that week's review data, and refreezing takes `replace=True`, on purpose.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from pydantic import ValidationError
 
-from opstui.data.figures import computed_kpis, week_snapshot
+from opstui.data.figures import computed_kpis, week_preread, week_snapshot
 from opstui.data.repository import Repository
 from opstui.domain.bugs import TOTAL_LABEL, CompanyBugCounts
+from opstui.domain.models import Person, PrereadSubmission
+from opstui.domain.review import (
+    PrereadEdit,
+    PrereadRow,
+    PrereadSeen,
+    accepted,
+    drafted,
+    returned,
+    submitted,
+)
 from opstui.domain.settings import BugTargets, HealthModel
 from opstui.domain.snapshot import ComputedKpisFigure, SnapshotData
-from opstui.domain.weeks import week_days
+from opstui.domain.weeks import PREREAD_DUE_TIME, week_days
 
 
 class AlreadyFrozenError(Exception):
@@ -90,6 +100,7 @@ def freeze_week(
     targets: BugTargets,
     health: HealthModel,
     replace: bool = False,
+    preread_due: time = PREREAD_DUE_TIME,
 ) -> SnapshotData:
     """Compute every figure of `week` as of `today` and store it as the week's snapshot.
 
@@ -100,7 +111,7 @@ def freeze_week(
     """
     if not replace and is_frozen(repo, week):
         raise AlreadyFrozenError(week, repo.snapshot_frozen_at(week))
-    snapshot = week_snapshot(repo, week, today, targets, health)
+    snapshot = week_snapshot(repo, week, today, targets, health, preread_due)
     data = snapshot.model_dump(mode="json")
     # What is stored is exactly what loads back: validated once more from its JSON form.
     SnapshotData.model_validate(data)
@@ -116,7 +127,12 @@ def unfreeze_week(repo: Repository, week: str) -> bool:
 
 
 def review_snapshots(
-    repo: Repository, week: str, as_of: date, targets: BugTargets, health: HealthModel
+    repo: Repository,
+    week: str,
+    as_of: date,
+    targets: BugTargets,
+    health: HealthModel,
+    preread_due: time = PREREAD_DUE_TIME,
 ) -> tuple[SnapshotData, SnapshotData | None]:
     """`week`'s snapshot and the one before it, as an export or a preview shows them.
 
@@ -126,7 +142,7 @@ def review_snapshots(
     """
     snapshot = stored_snapshot(repo, week)
     if snapshot is None:
-        snapshot = week_snapshot(repo, week, as_of, targets, health)
+        snapshot = week_snapshot(repo, week, as_of, targets, health, preread_due)
     earlier = [frozen for frozen in repo.snapshot_weeks() if frozen < week]
     return snapshot, stored_snapshot(repo, earlier[-1]) if earlier else None
 
@@ -156,3 +172,60 @@ def week_kpi_figures(
         except ValidationError:
             pass
     return computed_kpis(repo, counts)
+
+
+# -- the Friday pre-read: each step, written ---------------------------------------------------
+
+
+def person_preread(
+    repo: Repository, week: str, person_id: int, due: time = PREREAD_DUE_TIME
+) -> PrereadRow | None:
+    """One person's pre-read for `week` as the checklist shows it (the same loader), or
+    None when they owe none (not a product manager or engineering lead)."""
+    return week_preread(repo, week, due).row_of(person_id)
+
+
+def preread_seen(row: PrereadRow, week: str) -> PrereadSeen:
+    """What a form opened on `row` writes against: the stored pre-read (a blank one,
+    version 0, when not started) and the author's projects as read."""
+    assert row.person.id is not None
+    blank = PrereadSubmission(week=week, person_id=row.person.id)
+    return PrereadSeen(row.submission or blank, row.projects)
+
+
+def save_preread(
+    repo: Repository, row: PrereadRow, seen: PrereadSeen, edit: PrereadEdit, now: datetime
+) -> PrereadSubmission:
+    """The author's typing stored as a draft, or submitted when `edit.submit` (every part
+    must hold text), with their projects' fields updated in place. One transaction;
+    refused (`StaleEditError`, `TransitionError`, `WeekFrozenError`) with nothing written.
+    """
+    ensure_week_editable(repo, seen.submission.week)
+    step = drafted(seen.submission, edit.parts, edit.notes, now)
+    if edit.submit:
+        step = submitted(step, row.parts, now)
+    before = {project.id: project for project in seen.projects}
+    changed = [
+        (before[project.id], project)
+        for project in edit.projects
+        if project.id in before and before[project.id] != project
+    ]
+    return repo.write_preread(seen.submission, step, changed)
+
+
+def review_preread(
+    repo: Repository,
+    seen: PrereadSubmission,
+    reviewer: Person | None,
+    now: datetime,
+    *,
+    comment: str | None = None,
+) -> PrereadSubmission:
+    """The director's decision on a submitted pre-read: accepted, or returned to its
+    author with `comment` when one is given. Refused as `save_preread` is."""
+    ensure_week_editable(repo, seen.week)
+    if comment is None:
+        step = accepted(seen, reviewer, now)
+    else:
+        step = returned(seen, reviewer, comment, now)
+    return repo.write_preread(seen, step)

@@ -4,19 +4,21 @@ KPIs, action items, decisions, risks, follow-ups, meeting notes and the frozen s
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from opstui.data.store import Store
-from opstui.domain.enums import (
-    SubmissionPart,
-)
+from opstui.data import history
+from opstui.data.store import Store, record_of
+from opstui.domain.history import StaleEditError, moment_words, person_words
 from opstui.domain.models import (
     ActionItem,
     Decision,
     FollowUp,
     Kpis,
     MeetingNote,
+    PrereadSubmission,
+    Project,
     ReviewWeek,
     Risk,
     Submission,
@@ -47,6 +49,85 @@ class ReviewRecords(Store):
         return self._models(
             Submission, "SELECT * FROM submissions WHERE week = ? ORDER BY person_id, part", [week]
         )
+
+    def preread_submissions(self, week: str) -> list[PrereadSubmission]:
+        """The week's pre-read submissions with their content, by person."""
+        return self._models(
+            PrereadSubmission,
+            "SELECT * FROM preread_submissions WHERE week = ? ORDER BY person_id",
+            [week],
+        )
+
+    def preread_submission(self, week: str, person_id: int) -> PrereadSubmission | None:
+        """One person's pre-read for `week`, or None when they have not started it."""
+        rows = self._models(
+            PrereadSubmission,
+            "SELECT * FROM preread_submissions WHERE week = ? AND person_id = ?",
+            [week, person_id],
+        )
+        return rows[0] if rows else None
+
+    def write_preread(
+        self,
+        seen: PrereadSubmission,
+        updated: PrereadSubmission,
+        projects: Sequence[tuple[Project, Project]] = (),
+    ) -> PrereadSubmission:
+        """Store a step of a pre-read — saved, submitted, returned, accepted — made on
+        `seen` (the version the user had in front of them), with the author's edits of
+        their projects (`(as seen, as edited)`, stored as `save_changes` does). One
+        transaction, begun IMMEDIATE.
+
+        Refused with `StaleEditError` (nothing written) when the stored pre-read is no
+        longer the version `seen` — someone else saved, submitted or reviewed it since —
+        or when a project field edited here was changed by someone else meanwhile.
+        Returns the pre-read as stored, its version one up.
+        """
+        if (updated.week, updated.person_id) != (seen.week, seen.person_id):
+            raise ValueError("a pre-read step must keep its week and person")
+        with self.db.atomic():
+            stored = self.preread_submission(seen.week, seen.person_id)
+            stored_version = 0 if stored is None else stored.version
+            if stored_version != seen.version:
+                by = history.last_change_of_fields(
+                    self.db.conn,
+                    "preread_submissions",
+                    f"{seen.week}/{seen.person_id}",
+                    ("version",),
+                )
+                who, when = "someone else", ""
+                if by is not None:
+                    who, when = person_words(by), f" ({moment_words(by.at)})"
+                state = "removed it" if stored is None else f"left it {stored.state.value}"
+                raise StaleEditError(
+                    f"{who} changed this pre-read{when} after you opened it and {state}",
+                    stored,
+                )
+            row = record_of(updated.model_copy(update={"version": stored_version + 1}))
+            for name in ("parts", "project_notes"):
+                row[name] = json.dumps(row[name], sort_keys=True, ensure_ascii=False)
+            if stored is None:
+                columns = ", ".join(f"[{name}]" for name in row)
+                values = ", ".join(f":{name}" for name in row)
+                self.db.execute(
+                    f"INSERT INTO preread_submissions ({columns}) VALUES ({values})", row
+                )
+            else:
+                assignments = ", ".join(
+                    f"[{name}] = :{name}" for name in row if name not in ("week", "person_id")
+                )
+                self.db.execute(
+                    f"UPDATE preread_submissions SET {assignments} "
+                    "WHERE week = :week AND person_id = :person_id AND version = :seen_version",
+                    {**row, "seen_version": stored_version},
+                )
+            for before, after in projects:
+                if seen.person_id not in (before.pm_id, before.lead_id):
+                    raise ValueError(f"{before.name} is not a project of the pre-read's author")
+                self._save_changes(before, after)
+            written = self.preread_submission(seen.week, seen.person_id)
+            assert written is not None
+            return written
 
     def kpis(self, week: str) -> Kpis | None:
         rows = self._models(Kpis, "SELECT * FROM kpis WHERE week = ?", [week])
@@ -79,24 +160,9 @@ class ReviewRecords(Store):
 
     # -- the week's checklist ---------------------------------------------------------------
 
-    def set_submission(
-        self, week: str, person_id: int, part: SubmissionPart, at: datetime | None
-    ) -> None:
-        """Record a pre-read part as submitted at `at`, or not submitted (None)."""
-        self.upsert(Submission(week=week, person_id=person_id, part=part, submitted_at=at))
-
     def review_week(self, week: str) -> ReviewWeek | None:
         rows = self._models(ReviewWeek, "SELECT * FROM review_weeks WHERE week = ?", [week])
         return rows[0] if rows else None
-
-    def set_director_acceptance(
-        self, week: str, director_id: int | None, at: datetime | None
-    ) -> None:
-        """The director accepts the week's pre-read at `at` (None takes it back)."""
-        current = self.review_week(week) or ReviewWeek(week=week)
-        self.upsert(
-            current.model_copy(update={"director_id": director_id, "director_accepted_at": at})
-        )
 
     def follow_ups(self, week: str) -> dict[str, datetime]:
         """The week's follow-up checkpoints that are done, by day."""

@@ -41,6 +41,7 @@ from opstui.domain.enums import (
     QualityGates,
     RiskLevel,
     RiskStatus,
+    SubmissionState,
     VelocityTrend,
 )
 from opstui.domain.models import (
@@ -56,12 +57,13 @@ from opstui.domain.models import (
     Person,
     PhaseChange,
     PlaybookCheck,
+    PrereadSubmission,
     Product,
     Project,
     ReviewWeek,
     Risk,
-    Submission,
 )
+from opstui.domain.review import persons_projects
 from opstui.domain.snapshot import BugRowFigure, SnapshotData
 from opstui.domain.weeks import preread_deadline, previous_week, week_monday
 
@@ -548,26 +550,66 @@ class _Generator:
         )
 
     def _submissions(self) -> None:
+        """The W28 pre-read: most people's accepted by their company's director, one
+        submitted late, one returned with a comment, one submitted awaiting review, one
+        still a draft (a part missing) and one not started."""
         deadline = preread_deadline(DEMO_WEEK)
-        rows: list[Submission] = []
-        for name, role, _company in seed.PEOPLE:
-            for part in SUBMISSION_PARTS.get(role, ()):
-                submitted: datetime | None = deadline - timedelta(
-                    minutes=self.rng.randrange(20, 600)
+        directors = {
+            company: name for name, role, company in seed.PEOPLE if role is PersonRole.DIRECTOR
+        }
+        projects = self.repo.projects()
+        for name, role, company in seed.PEOPLE:
+            owed = SUBMISSION_PARTS.get(role, ())
+            # One draw per part owed, as when each part was ticked: the rest of the demo
+            # stays as it was.
+            minutes = min((self.rng.randrange(20, 600) for _ in owed), default=0)
+            if not owed or name == "Daniel Okafor":  # not started
+                continue
+            person_id = self.people[name]
+            mine = persons_projects(person_id, projects)
+            titles = ", ".join(p.name for p in mine) or "no project of mine"
+            texts = {part: seed.PREREAD_TEXTS[part].format(projects=titles) for part in owed}
+            notes = {
+                p.id: seed.PROJECT_NOTE.format(milestone=p.next_milestone or "the next milestone")
+                for p in mine
+                if p.id is not None
+            }
+            submitted: datetime | None = deadline - timedelta(minutes=minutes)
+            state = SubmissionState.ACCEPTED
+            comment = ""
+            if name == "Lucas Moreau":
+                submitted, state = (
+                    deadline + timedelta(hours=2, minutes=15),
+                    SubmissionState.SUBMITTED,
                 )
-                if name == "Lucas Moreau":
-                    submitted = deadline + timedelta(hours=2, minutes=15)  # late
-                if name == "Carmen Vidal" and part is SUBMISSION_PARTS[role][-1]:
-                    submitted = None  # still missing
-                rows.append(
-                    Submission(
-                        week=DEMO_WEEK,
-                        person_id=self.people[name],
-                        part=part,
-                        submitted_at=submitted,
-                    )
-                )
-        self.repo.add_many(rows)
+            elif name == "Priya Nair":
+                state = SubmissionState.SUBMITTED
+            elif name == "Rahul Mehta":
+                state, comment = SubmissionState.RETURNED, seed.RETURN_COMMENT
+            elif name == "Carmen Vidal":
+                state, submitted = SubmissionState.DRAFT, None
+                del texts[owed[-1]]  # still writing the last part
+            reviewed = state in (SubmissionState.ACCEPTED, SubmissionState.RETURNED)
+            assert submitted is not None or not reviewed
+            blank = PrereadSubmission(week=DEMO_WEEK, person_id=person_id)
+            self.repo.write_preread(
+                blank,
+                blank.model_copy(
+                    update={
+                        "state": state,
+                        "parts": texts,
+                        "project_notes": notes,
+                        "saved_at": submitted or deadline - timedelta(hours=3),
+                        "first_submitted_at": submitted,
+                        "submitted_at": submitted,
+                        "comment": comment,
+                        "reviewer_id": self.people[directors[company]] if reviewed else None,
+                        "reviewed_at": submitted + timedelta(minutes=30)
+                        if reviewed and submitted
+                        else None,
+                    }
+                ),
+            )
 
     def _actions_and_decisions(self) -> None:
         p = self.people

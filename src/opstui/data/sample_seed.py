@@ -15,6 +15,7 @@ from opstui.domain.enums import (
     ProjectStatus,
     RequestStatus,
     RiskLevel,
+    SubmissionPart,
 )
 
 COMPANIES = ("Company A", "Company B", "Company C")
@@ -484,3 +485,37 @@ FEEDBACK = {
         "Some users are logged out every few minutes on mobile.",
     ),
 }
+
+
+PREREAD_TEXTS: dict[SubmissionPart, str] = {
+    SubmissionPart.PROJECT_STATUS: (
+        "{projects}: status, progress and next milestone updated in the portfolio; "
+        "nothing moved without a date."
+    ),
+    SubmissionPart.RISKS_BLOCKERS: (
+        "Need a CPTO decision on sharing the payments SDK across companies before Sprint 5."
+    ),
+    SubmissionPart.RESOURCE_NEEDS: "One more QA engineer for two weeks around the next release.",
+    SubmissionPart.QUALITY_BUGS: "P1 bugs down to 4; two regressions found in beta, both fixed.",
+    SubmissionPart.TECHNICAL_PROGRESS: (
+        "{projects}: 38 story points this sprint (previous 34), velocity stable."
+    ),
+    SubmissionPart.QUALITY_GATES: (
+        "All gates met except load testing: p95 at 410 ms against a 350 ms target."
+    ),
+    SubmissionPart.INFRA_TECH_DEBT: (
+        "Move the job queue off the shared database; retire the legacy auth service."
+    ),
+    SubmissionPart.DEPENDENCIES: (
+        "Waiting on the platform team's tenant API (due Jul 10); Company B's SSO work unblocked."
+    ),
+}
+"""What each part of the demo's pre-read says ({projects}: the person's projects)."""
+
+PROJECT_NOTE = "On course for {milestone}; scope unchanged this week."
+"""The demo's note on each project of a pre-read."""
+
+RETURN_COMMENT = (
+    "Please add the quality-gate results of the release candidate and a date for the tenant API."
+)
+"""Why the demo's director returned one pre-read."""

@@ -358,6 +358,45 @@ _BUG_SEARCH = (
 """Indexes for sorting bug lists and the trigram index for searching their titles."""
 
 
+_SUBMISSIONS = """
+-- The Friday pre-read with its content: one row per person and review week (see
+-- `PrereadSubmission`). `parts` and `project_notes` are JSON objects of text, and `version`
+-- goes up with every write so that a write made on an older version is refused.
+CREATE TABLE preread_submissions (
+    week TEXT NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    state TEXT NOT NULL DEFAULT 'draft'
+        CHECK (state IN ('draft', 'submitted', 'returned', 'accepted')),
+    version INTEGER NOT NULL DEFAULT 1,
+    parts TEXT NOT NULL DEFAULT '{}',
+    project_notes TEXT NOT NULL DEFAULT '{}',
+    saved_at TEXT,
+    first_submitted_at TEXT,
+    submitted_at TEXT,
+    comment TEXT NOT NULL DEFAULT '',
+    reviewer_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    reviewed_at TEXT,
+    PRIMARY KEY (week, person_id)
+);
+CREATE INDEX preread_submissions_reviewer ON preread_submissions(reviewer_id);
+-- The ticks kept until now carry over: every part ticked is a submission (at the last
+-- tick), some is a draft, and one the director accepted the week of is accepted.
+INSERT INTO preread_submissions (week, person_id, state, first_submitted_at, submitted_at,
+        reviewer_id, reviewed_at)
+    SELECT s.week, s.person_id,
+        CASE WHEN count(s.submitted_at) < count(*) THEN 'draft'
+             WHEN max(w.director_accepted_at) IS NOT NULL THEN 'accepted'
+             ELSE 'submitted' END,
+        CASE WHEN count(s.submitted_at) = count(*) THEN max(s.submitted_at) END,
+        CASE WHEN count(s.submitted_at) = count(*) THEN max(s.submitted_at) END,
+        CASE WHEN count(s.submitted_at) = count(*) THEN max(w.director_id) END,
+        CASE WHEN count(s.submitted_at) = count(*) THEN max(w.director_accepted_at) END
+    FROM submissions AS s LEFT JOIN review_weeks AS w ON w.week = s.week
+    GROUP BY s.week, s.person_id
+    HAVING count(s.submitted_at) > 0
+"""
+
+
 _ACCESS_CODES = """
 -- Personal access codes for signing in to a served workspace (see data/access_codes.py):
 -- only a salted scrypt hash of each code's secret is kept. `lookup` is the code's public
@@ -422,6 +461,10 @@ def build_migrations() -> Migrations:
     def bug_search(db: Database) -> None:
         for statement in _BUG_SEARCH:  # the triggers hold `;`: one statement at a time
             db.execute(statement)
+
+    @migrations(name="0008_submissions")
+    def submissions(db: Database) -> None:
+        _run(db, _SUBMISSIONS)
 
     @migrations(name="0009_access_codes")
     def access_codes(db: Database) -> None:

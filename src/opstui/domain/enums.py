@@ -194,6 +194,28 @@ class SubmissionPart(StrEnum):
     DEPENDENCIES = "cross-team dependencies"
 
 
+class SubmissionState(StrEnum):
+    """Where a person's Friday pre-read stands: saved as a draft, submitted, returned by the
+    director with a comment (the author changes it and submits again), or accepted."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+
+
+class PrereadStatus(StrEnum):
+    """What the checklist says of one person's pre-read."""
+
+    MISSING = "missing"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    LATE = "late"
+    """Submitted (and not yet reviewed) after the deadline."""
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+
+
 SUBMISSION_PARTS: dict[PersonRole, tuple[SubmissionPart, ...]] = {
     PersonRole.PRODUCT_MANAGER: (
         SubmissionPart.PROJECT_STATUS,

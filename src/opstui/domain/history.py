@@ -93,6 +93,7 @@ _ENTITY_WORDS = {
     "decisions": ("decision", "decisions"),
     "risks": ("risk", "risks"),
     "submissions": ("pre-read tick", "pre-read ticks"),
+    "preread_submissions": ("pre-read submission", "pre-read submissions"),
     "playbook_checks": ("playbook step", "playbook steps"),
     "nps_responses": ("NPS response", "NPS responses"),
     "feedback": ("feedback entry", "feedback entries"),

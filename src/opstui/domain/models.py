@@ -6,6 +6,7 @@ its fields. Text fields strip control characters on the way in, so none is ever 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -43,6 +44,7 @@ from opstui.domain.enums import (
     RiskLevel,
     RiskStatus,
     SubmissionPart,
+    SubmissionState,
     VelocityTrend,
 )
 from opstui.domain.limits import MONEY_MAX, SQLITE_INTEGER_MAX
@@ -418,6 +420,49 @@ class Submission(Model):
     person_id: int
     part: SubmissionPart
     submitted_at: datetime | None = None
+
+
+def _json_object(value: Any) -> Any:
+    """A JSON object column as stored (text), or a mapping as given."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value or "{}")
+        except ValueError:
+            raise ValueError("is not a JSON object") from None
+    return value
+
+
+class PrereadSubmission(Model):
+    """One person's Friday pre-read for a review week: the text of each part they owe, a
+    note per project of theirs, and where it stands (draft → submitted → returned with
+    the director's comment → submitted again → accepted).
+
+    `version` goes up with every write: a write names the version it was made on, and one
+    made on an older version is refused (two people never overwrite each other).
+    """
+
+    week: IsoWeek
+    person_id: int
+    state: SubmissionState = SubmissionState.DRAFT
+    version: Annotated[int, Field(ge=0)] = 0
+    """How many times it was written; 0 for one never stored."""
+    parts: Annotated[dict[SubmissionPart, Text], BeforeValidator(_json_object)] = {}
+    """The text of each part, by part."""
+    project_notes: Annotated[dict[int, Text], BeforeValidator(_json_object)] = {}
+    """The status update of each of the person's projects, by project id."""
+    saved_at: datetime | None = None
+    first_submitted_at: datetime | None = None
+    """When it was first submitted: the late flag compares this with the deadline."""
+    submitted_at: datetime | None = None
+    """When it was last submitted (again, after a return)."""
+    comment: Text = ""
+    """The director's comment when returning it (kept, for the record, once resubmitted)."""
+    reviewer_id: int | None = None
+    reviewed_at: datetime | None = None
+    """When the director last returned or accepted it."""
+
+    def text_of(self, part: SubmissionPart) -> str:
+        return self.parts.get(part, "")
 
 
 KPIS_COMPUTED = frozenset({"nps", "support_tickets", "features_shipped"})

@@ -51,7 +51,12 @@ LINK_WORDS: dict[str, tuple[str, str]] = {
     "risks.company_id": ("risk", "risks"),
     "risks.owner_id": ("risk owned", "risks owned"),
     "review_weeks.director_id": ("review week as director", "review weeks as director"),
-    "submissions.person_id": ("pre-read submission", "pre-read submissions"),
+    "submissions.person_id": ("pre-read tick", "pre-read ticks"),
+    "preread_submissions.person_id": ("pre-read submission", "pre-read submissions"),
+    "preread_submissions.reviewer_id": (
+        "pre-read reviewed as director",
+        "pre-read submissions reviewed as director",
+    ),
     "nps_responses.customer_id": ("NPS response", "NPS responses"),
     "feedback.customer_id": ("feedback entry", "feedback entries"),
     "request_customers.customer_id": ("feature request asked for", "feature requests asked for"),

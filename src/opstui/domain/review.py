@@ -7,9 +7,9 @@ screen and meeting mode show.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from opstui.domain.enums import (
     SUBMISSION_PARTS,
@@ -17,10 +17,13 @@ from opstui.domain.enums import (
     DecisionKind,
     PersonRole,
     Phase,
+    PrereadStatus,
     SubmissionPart,
+    SubmissionState,
 )
-from opstui.domain.models import ActionItem, Decision, Person, Submission
-from opstui.domain.weeks import is_late, week_monday
+from opstui.domain.models import ActionItem, Decision, Person, PrereadSubmission, Project
+from opstui.domain.text import clean_text
+from opstui.domain.weeks import PREREAD_DUE_TIME, is_late, preread_deadline, week_monday
 
 # -- the Monday agenda ------------------------------------------------------------------------
 
@@ -75,67 +78,259 @@ def clock_text(seconds: int) -> str:
 # -- the Friday pre-read ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class PartStatus:
-    part: SubmissionPart
-    submitted_at: datetime | None
-    late: bool
+class TransitionError(ValueError):
+    """A step the submission's state does not allow (one line for the user)."""
 
 
 @dataclass(frozen=True, slots=True)
 class PrereadRow:
-    """One person's pre-read for a week: the parts they owe and where each stands."""
+    """One person's pre-read for a week: what they owe, what they wrote and where it
+    stands."""
 
     person: Person
-    parts: tuple[PartStatus, ...]
+    parts: tuple[SubmissionPart, ...]
+    """The parts the person's role owes, in the seed's order."""
+    projects: tuple[Project, ...]
+    """The projects the person is product manager or engineering lead of."""
+    submission: PrereadSubmission | None
+    late: bool
+    """First submitted after the deadline."""
+    reviewer: str = ""
+    """The director who last returned or accepted it."""
 
     @property
-    def submitted(self) -> int:
-        return sum(1 for part in self.parts if part.submitted_at is not None)
+    def state(self) -> SubmissionState | None:
+        return None if self.submission is None else self.submission.state
 
     @property
-    def complete(self) -> bool:
-        return self.submitted == len(self.parts)
+    def status(self) -> PrereadStatus:
+        state = self.state
+        if state is None:
+            return PrereadStatus.MISSING
+        if state is SubmissionState.SUBMITTED and self.late:
+            return PrereadStatus.LATE
+        return PrereadStatus(state.value)
 
     @property
-    def late(self) -> bool:
-        return any(part.late for part in self.parts)
+    def accepted(self) -> bool:
+        return self.state is SubmissionState.ACCEPTED
 
 
 @dataclass(frozen=True, slots=True)
 class PrereadSummary:
+    week: str
+    deadline: datetime
     rows: tuple[PrereadRow, ...]
-    people_complete: int
-    parts_submitted: int
-    parts_owed: int
-    late_parts: int
+
+    def count(self, *statuses: PrereadStatus) -> int:
+        return sum(1 for row in self.rows if row.status in statuses)
+
+    @property
+    def handed_in(self) -> int:
+        """People whose pre-read is submitted (on time or late) or accepted; a returned
+        one is back with its author."""
+        return self.count(PrereadStatus.SUBMITTED, PrereadStatus.LATE, PrereadStatus.ACCEPTED)
+
+    @property
+    def late(self) -> int:
+        return sum(1 for row in self.rows if row.late)
+
+    @property
+    def accepted(self) -> int:
+        return self.count(PrereadStatus.ACCEPTED)
+
+    def row_of(self, person_id: int) -> PrereadRow | None:
+        return next((row for row in self.rows if row.person.id == person_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class PrereadEdit:
+    """What the author typed: each part's text, each project's note and edited fields,
+    and whether they asked to submit (else: save a draft)."""
+
+    parts: dict[SubmissionPart, str]
+    notes: dict[int, str]
+    projects: tuple[Project, ...]
+    """The author's projects as edited (only `PROJECT_FIELDS` differ)."""
+    submit: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PrereadSeen:
+    """What the form was opened on: the stored pre-read (version 0 when new) and the
+    author's projects as read. A write is made against these."""
+
+    submission: PrereadSubmission
+    projects: tuple[Project, ...]
+
+
+def owes_preread(person: Person) -> bool:
+    """Product managers and engineering leads (not retired) owe the Friday pre-read."""
+    return person.retired_on is None and bool(SUBMISSION_PARTS.get(person.role))
+
+
+def persons_projects(person_id: int, projects: Sequence[Project]) -> tuple[Project, ...]:
+    """The projects `person_id` is product manager or engineering lead of, by name."""
+    return tuple(
+        sorted(
+            (p for p in projects if person_id in (p.pm_id, p.lead_id)),
+            key=lambda p: (p.name.casefold(), p.id or 0),
+        )
+    )
 
 
 def preread(
-    week: str, people: Sequence[Person], submissions: Sequence[Submission]
+    week: str,
+    people: Sequence[Person],
+    submissions: Sequence[PrereadSubmission],
+    projects: Sequence[Project] = (),
+    due: time = PREREAD_DUE_TIME,
 ) -> PrereadSummary:
-    """Every product manager and engineering lead with the parts they owe for `week`.
+    """Every product manager and engineering lead with their pre-read for `week`.
 
-    A part is late when it was submitted after the Friday 17:00 deadline before the week's
-    Monday (an unsubmitted part is missing, not late).
+    A pre-read is late when it was first submitted after the Friday deadline (`due`) before
+    the week's Monday; one not submitted yet is missing or a draft, not late. Someone
+    retired who had already written one for the week is still listed.
     """
-    done = {(s.person_id, s.part): s.submitted_at for s in submissions if s.week == week}
+    mine = {s.person_id: s for s in submissions if s.week == week}
+    names = {p.id: p.name for p in people}
     rows = []
     for person in sorted(people, key=lambda p: (p.role.value, p.name.casefold())):
-        owed = SUBMISSION_PARTS.get(person.role)
-        if not owed or person.id is None:
+        if person.id is None or not SUBMISSION_PARTS.get(person.role):
             continue
-        parts = []
-        for part in owed:
-            at = done.get((person.id, part))
-            parts.append(PartStatus(part, at, at is not None and is_late(at, week)))
-        rows.append(PrereadRow(person, tuple(parts)))
-    return PrereadSummary(
-        rows=tuple(rows),
-        people_complete=sum(1 for row in rows if row.complete),
-        parts_submitted=sum(row.submitted for row in rows),
-        parts_owed=sum(len(row.parts) for row in rows),
-        late_parts=sum(1 for row in rows for part in row.parts if part.late),
+        submission = mine.get(person.id)
+        if not owes_preread(person) and submission is None:
+            continue
+        first = submission.first_submitted_at if submission else None
+        reviewer = names.get(submission.reviewer_id, "") if submission else ""
+        rows.append(
+            PrereadRow(
+                person,
+                SUBMISSION_PARTS[person.role],
+                persons_projects(person.id, projects),
+                submission,
+                first is not None and is_late(first, week, due),
+                reviewer,
+            )
+        )
+    return PrereadSummary(week, preread_deadline(week, due), tuple(rows))
+
+
+def is_director(person: Person | None) -> bool:
+    """Whether `person` reviews and accepts pre-reads (the seed's product engineering
+    director: the director role)."""
+    return person is not None and person.role is PersonRole.DIRECTOR and person.retired_on is None
+
+
+def person_named(name: str | None, people: Sequence[Person]) -> Person | None:
+    """The workspace's person of that name (case and surrounding spaces aside), if any:
+    who is at the keyboard, as a record. Someone retired is nobody at the keyboard."""
+    wanted = (name or "").strip().casefold()
+    if not wanted:
+        return None
+    return next(
+        (p for p in people if p.retired_on is None and p.name.strip().casefold() == wanted),
+        None,
+    )
+
+
+def may_edit(submission: PrereadSubmission | None) -> bool:
+    """The author may change a draft or a returned pre-read (or start one)."""
+    return submission is None or submission.state in (
+        SubmissionState.DRAFT,
+        SubmissionState.RETURNED,
+    )
+
+
+def drafted(
+    submission: PrereadSubmission,
+    parts: Mapping[SubmissionPart, str],
+    notes: Mapping[int, str],
+    now: datetime,
+) -> PrereadSubmission:
+    """The pre-read with the author's text saved (its state kept: a returned one stays
+    returned, with the director's comment, until it is submitted again)."""
+    if not may_edit(submission):
+        raise TransitionError(
+            f"this pre-read is {submission.state.value}: only a draft or a returned one changes"
+        )
+    return PrereadSubmission.model_validate(
+        {
+            **submission.model_dump(),
+            "parts": {part: text for part, text in parts.items() if text.strip()},
+            "project_notes": {pid: text for pid, text in notes.items() if text.strip()},
+            "saved_at": now,
+        }
+    )
+
+
+def missing_parts(
+    submission: PrereadSubmission, owed: Sequence[SubmissionPart]
+) -> list[SubmissionPart]:
+    """The parts owed that hold no text yet."""
+    return [part for part in owed if not submission.text_of(part).strip()]
+
+
+def submitted(
+    submission: PrereadSubmission, owed: Sequence[SubmissionPart], now: datetime
+) -> PrereadSubmission:
+    """The pre-read handed in at `now`: every part owed must hold text."""
+    if not may_edit(submission):
+        raise TransitionError(f"this pre-read is already {submission.state.value}")
+    missing = missing_parts(submission, owed)
+    if missing:
+        raise TransitionError("write every part before submitting: " + ", ".join(missing))
+    return submission.model_copy(
+        update={
+            "state": SubmissionState.SUBMITTED,
+            "submitted_at": now,
+            "first_submitted_at": submission.first_submitted_at or now,
+            "saved_at": now,
+        }
+    )
+
+
+def _reviewable(submission: PrereadSubmission, reviewer: Person | None) -> int:
+    if not is_director(reviewer) or reviewer is None or reviewer.id is None:
+        raise TransitionError("only a director reviews pre-reads")
+    if reviewer.id == submission.person_id:
+        raise TransitionError("nobody reviews their own pre-read")
+    if submission.state is not SubmissionState.SUBMITTED:
+        raise TransitionError(
+            f"only a submitted pre-read is reviewed; this one is {submission.state.value}"
+        )
+    return reviewer.id
+
+
+def accepted(
+    submission: PrereadSubmission, reviewer: Person | None, now: datetime
+) -> PrereadSubmission:
+    """The director accepts a submitted pre-read."""
+    reviewer_id = _reviewable(submission, reviewer)
+    return submission.model_copy(
+        update={
+            "state": SubmissionState.ACCEPTED,
+            "reviewer_id": reviewer_id,
+            "reviewed_at": now,
+        }
+    )
+
+
+def returned(
+    submission: PrereadSubmission, reviewer: Person | None, comment: str, now: datetime
+) -> PrereadSubmission:
+    """The director returns a submitted pre-read to its author, saying why."""
+    reviewer_id = _reviewable(submission, reviewer)
+    text = clean_text(comment).strip()
+    if not text:
+        raise TransitionError("say why it is returned: the comment must not be empty")
+    return submission.model_copy(
+        update={
+            "state": SubmissionState.RETURNED,
+            "comment": text,
+            "reviewer_id": reviewer_id,
+            "reviewed_at": now,
+        }
     )
 
 

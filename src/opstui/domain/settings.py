@@ -6,6 +6,7 @@ may override any of them. Pure data: loading from TOML lives in `opstui.data.con
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -19,6 +20,16 @@ inside the calendar (`datetime` ends at year 9999)."""
 Weight = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
 """A health weight: a finite share (weights are scaled to add up to 100, so only their
 ratios matter); infinity would turn every score into NaN."""
+
+
+class PrereadSettings(BaseModel):
+    """When the Friday pre-read is due."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    due_time: time = time(17, 0)
+    """The time of day on the Friday before each review that submissions are due by, in
+    the workspace's local time (seed: 17:00); a submission after it is late."""
 
 
 class BugTargets(BaseModel):

@@ -13,6 +13,7 @@ Version history:
 4. adds the computed KPIs the snapshot did not hold yet (the number of NPS responses,
    support tickets this week, shipped requests) and each risk's project and company; the
    typed KPIs no longer hold NPS, support tickets or features shipped.
+5. adds the Friday pre-read: each person's state and, once accepted, what they wrote.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from opstui.domain.enums import (
     DecisionKind,
     HealthBand,
     Phase,
+    PrereadStatus,
     Priority,
     ProjectStatus,
     RiskLevel,
@@ -40,7 +42,7 @@ from opstui.domain.enums import (
 )
 from opstui.domain.settings import BugTargets
 
-SNAPSHOT_VERSION = 4
+SNAPSHOT_VERSION = 5
 
 CROSS_COMPANY = "Cross-company"
 """The company shown for an action item that belongs to no single company."""
@@ -221,6 +223,33 @@ class TargetsFigure(BugTargets):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+class PrereadPartFigure(_Figure):
+    part: str
+    text: str
+
+
+class PrereadProjectFigure(_Figure):
+    id: int | None = None
+    name: str
+    note: str
+
+
+class PrereadFigure(_Figure):
+    """One person's Friday pre-read as the week's review reads it; what they wrote is held
+    only once the director accepted it (version 5 on)."""
+
+    person_id: int | None = None
+    person: str
+    role: str
+    status: PrereadStatus
+    late: bool = False
+    submitted_at: datetime | None = None
+    reviewer: str = ""
+    reviewed_at: datetime | None = None
+    parts: tuple[PrereadPartFigure, ...] = ()
+    projects: tuple[PrereadProjectFigure, ...] = ()
+
+
 class SnapshotData(_Figure):
     """Everything frozen for one review week."""
 
@@ -260,6 +289,11 @@ class SnapshotData(_Figure):
     """Computed KPI: customers' support tickets this week, added up (version 4 on)."""
     shipped_requests: int | None = None
     """Computed KPI: feature requests marked shipped (version 4 on)."""
+    preread: tuple[PrereadFigure, ...] | None = None
+    """Each product manager's and engineering lead's pre-read (version 5 on; None in
+    snapshots frozen before)."""
+    preread_due: datetime | None = None
+    """When the week's pre-read was due (version 5 on)."""
 
     def computed_kpi_figures(self) -> ComputedKpisFigure:
         """The computed KPIs of the week, from the figures that hold them (a snapshot frozen

@@ -54,18 +54,26 @@ def next_week(week: str) -> str:
     return iso_week(week_monday(week) + _WEEK)
 
 
-def preread_deadline(week: str) -> datetime:
-    """When the pre-read for `week`'s Monday review is due: 17:00 on the Friday before.
+def preread_deadline(week: str, due: time = PREREAD_DUE_TIME) -> datetime:
+    """When the pre-read for `week`'s Monday review is due: `due` (17:00 unless the
+    configuration says otherwise) on the Friday before.
 
     For 2026-W28 (Monday 2026-07-06) that is 2026-07-03 17:00.
     """
     friday_before = week_monday(week) - timedelta(days=3)
-    return datetime.combine(friday_before, PREREAD_DUE_TIME)
+    return datetime.combine(friday_before, due)
 
 
-def is_late(submitted_at: datetime, week: str) -> bool:
+def is_late(submitted_at: datetime, week: str, due: time = PREREAD_DUE_TIME) -> bool:
     """Whether a pre-read submitted at `submitted_at` missed `week`'s deadline.
 
     Submitting exactly at the deadline is on time; only strictly after is late.
     """
-    return submitted_at > preread_deadline(week)
+    return submitted_at > preread_deadline(week, due)
+
+
+def preread_week(today: date) -> str:
+    """The review week whose pre-read is being prepared on `today`: from a Friday on, the
+    next Monday's; until Thursday, the Monday just past (a late pre-read still counts for
+    the review it was meant for)."""
+    return iso_week(today + timedelta(days=3))

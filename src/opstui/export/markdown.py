@@ -1,10 +1,11 @@
 """The review week as a GitHub-flavoured Markdown document: the pre-read and the summary.
 
-Sections follow the Monday review: portfolio by 4D phase, the weekly metrics summary, bug
-status by company, the P0/P1 analysis, customer health, feature requests, action items,
-decisions, escalations, the KPI dashboard, risks and what changed since last week. Every
-piece of data goes through `escape.inline`, so whatever the workspace holds the document
-keeps its structure; the output depends on the snapshots alone (same data, same bytes).
+Sections follow the Monday review: the Friday pre-read, portfolio by 4D phase, the weekly
+metrics summary, bug status by company, the P0/P1 analysis, customer health, feature
+requests, action items, decisions, escalations, the KPI dashboard, risks and what changed
+since last week. Every piece of data goes through `escape.inline`, so whatever the
+workspace holds the document keeps its structure; the output depends on the snapshots
+alone (same data, same bytes).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from opstui.export.numbers import (
     rounded_percent,
     versus,
 )
+from opstui.export.submissions import render_submissions
 
 
 def render_week(
@@ -53,6 +55,7 @@ def week_blocks(week: WeekContext) -> list[str]:
     snapshot = week.snapshot
     return [
         *_title(week),
+        *render_submissions(week),
         *_portfolio(week),
         *_metrics(week),
         *_bug_status(week),

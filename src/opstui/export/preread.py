@@ -1,6 +1,7 @@
 """The Monday pre-read: the weekly review document, then what the meeting walks through
-beyond the figures — each phase's deep dives with the CPTO input they need, where every
-person's Friday submission stands, and the cross-company synergies section.
+beyond the figures — each phase's deep dives with the CPTO input they need and the
+cross-company synergies section. Where every person's Friday submission stands, and what
+the director accepted, is the review document's own "Friday pre-read" section.
 
 The deep dives follow `domain.deep_dive` (as the portfolio panel and meeting mode) and the
 synergies `domain.synergies` (as meeting mode), over the same figures.
@@ -8,12 +9,12 @@ synergies `domain.synergies` (as meeting mode), over the same figures.
 
 from __future__ import annotations
 
-from opstui.data.messages import PrereadFigures, PrereadStatus
+from opstui.data.messages import PrereadFigures
 from opstui.domain.deep_dive import DeepDive, phase_deep_dives
 from opstui.domain.review import AGENDA
 from opstui.domain.synergies import Synergies, week_synergies
 from opstui.export.context import WeekContext, redacted_context
-from opstui.export.escape import bullets, heading, inline, table
+from opstui.export.escape import bullets, heading, inline
 from opstui.export.markdown import week_blocks
 from opstui.export.numbers import MISSING, day_month, day_time
 
@@ -24,7 +25,6 @@ def render_preread(figures: PrereadFigures, redact: bool = False) -> str:
     blocks = [
         *week_blocks(week),
         *_deep_dives(figures, week),
-        *_status(figures.status, week),
         *render_synergies(
             week_synergies(week.snapshot.action_items, week.snapshot.decisions), week
         ),
@@ -80,43 +80,6 @@ def _deep_dives(figures: PrereadFigures, week: WeekContext) -> list[str]:
         if figures.projects
         else "No projects.",
     )
-    return blocks
-
-
-def _status(status: PrereadStatus, week: WeekContext) -> list[str]:
-    summary = status.summary
-    blocks = [heading(2, "Pre-read status")]
-    if status.accepted_at is not None:
-        by = f" by {inline(status.director)}" if status.director else ""
-        director = f"accepted{by} on {day_time(status.accepted_at, week.year)}"
-    elif status.director:
-        director = f"awaiting {inline(status.director)}'s acceptance"
-    else:
-        director = "no director set to accept it"
-    if not summary.rows:
-        return [*blocks, f"Nobody owes a submission this week; director: {director}."]
-    blocks.append(
-        f"{summary.people_complete} of {len(summary.rows)} people complete · "
-        f"{summary.parts_submitted} of {summary.parts_owed} parts submitted · "
-        f"{summary.late_parts} late (after Friday 17:00) · director: {director}."
-    )
-    rows = []
-    for row in summary.rows:
-        missing = [part.part.value for part in row.parts if part.submitted_at is None]
-        late = sum(1 for part in row.parts if part.late)
-        last = max((p.submitted_at for p in row.parts if p.submitted_at), default=None)
-        rows.append(
-            (
-                inline(row.person.name),
-                inline(row.person.role.value),
-                f"{row.submitted} / {len(row.parts)}",
-                MISSING if last is None else day_time(last, week.year),
-                str(late) if late else MISSING,
-                inline(", ".join(missing)) or MISSING,
-            )
-        )
-    columns = ("Person", "Role", "Parts", "Last Submitted", "Late Parts", "Missing")
-    blocks.append(table(columns, rows))
     return blocks
 
 

@@ -26,6 +26,7 @@ from opstui.data.figures import (
     risk_register,
     synergies,
     week_bug_matrix,
+    week_preread,
 )
 from opstui.domain.bugs import URGENT_PRIORITIES, BugMatrix, is_urgent
 from opstui.domain.deep_dive import masked_money, phase_deep_dives, shown_money
@@ -45,6 +46,7 @@ from opstui.widgets.bug_matrix import matrix_content
 from opstui.widgets.deep_dive import deep_dive_content
 from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.privacy import PRIVACY, shown_line, shown_text
+from opstui.widgets.weekly_rows import preread_summary_content
 
 if TYPE_CHECKING:
     from opstui.app import OpsApp
@@ -273,7 +275,10 @@ class MeetingScreen(Screen[None]):
         session = self.ops.session
         projects = session.repo.projects()
         summary = portfolio_summary(projects, session.repo.phase_history(), session.today)
-        lines = [summary_content(summary), Content("")]
+        prereads = week_preread(
+            session.repo, self.week, session.config.preread.due_time, projects=projects
+        )
+        lines = [summary_content(summary), preread_summary_content(prereads), Content("")]
         heading = (
             f"{'Project':<26} {'Phase':<12} {'Progress':>8}  {'Status':<10} "
             f"{'Next milestone':<28} {'Risk':<7} Completion"

@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static, TabbedContent, TabPane
 
-from opstui.data.figures import current_escalations, risk_register
+from opstui.data.figures import current_escalations, risk_register, week_preread
 from opstui.data.messages import ExportRequest, MessageError
 from opstui.data.repository import Repository
 from opstui.data.review import (
@@ -33,9 +33,7 @@ from opstui.domain.enums import (
     ActionStatus,
     DecisionCategory,
     DecisionKind,
-    PersonRole,
     RiskStatus,
-    SubmissionPart,
 )
 from opstui.domain.escalations import Escalation
 from opstui.domain.history import Change, StaleEditError
@@ -48,10 +46,14 @@ from opstui.domain.models import (
     Person,
     ReviewWeek,
     Risk,
-    Submission,
 )
 from opstui.domain.records import choosable
-from opstui.domain.review import is_overdue, preread, week_action_items, week_decisions
+from opstui.domain.review import (
+    PrereadSummary,
+    is_overdue,
+    week_action_items,
+    week_decisions,
+)
 from opstui.domain.snapshot import ComputedKpisFigure, RiskFigure, SnapshotData
 from opstui.domain.weeks import next_week, previous_week, week_days
 from opstui.export.kinds import KINDS, ExportKind, Render
@@ -60,8 +62,8 @@ from opstui.modals.confirm import ConfirmDialog
 from opstui.modals.export_preview import ExportPreview
 from opstui.modals.model_form import Field, ModelForm
 from opstui.modals.picker import Picker
-from opstui.modals.preread_dialog import PrereadDialog
-from opstui.screens.base import OpsScreen, not_saved_words
+from opstui.screens.base import not_saved_words
+from opstui.screens.preread_flow import PrereadFlow
 from opstui.widgets.fitting_footer import FittingFooter
 from opstui.widgets.fitting_strip import FittingStrip, piece
 from opstui.widgets.header import WorkspaceHeader
@@ -95,7 +97,8 @@ class WeekData:
     week: str
     people: list[Person]
     companies: list[Company]
-    submissions: list[Submission]
+    preread: PrereadSummary
+    """The Friday pre-read, from the loader the export and meeting mode use too."""
     review: ReviewWeek | None
     follow_ups: dict[str, datetime]
     actions: list[ActionItem]
@@ -112,7 +115,7 @@ INCIDENTS_OFFERED = 20
 """Recent P0 bugs the message picker offers a post-incident review of."""
 
 
-class WeeklyScreen(OpsScreen):
+class WeeklyScreen(PrereadFlow):
     """One review week, tab by tab; `m` walks the Monday agenda in meeting mode."""
 
     SCREEN_TITLE = "Weekly review"
@@ -150,7 +153,7 @@ class WeeklyScreen(OpsScreen):
             "open",
             "Open",
             id="weekly.open",
-            tooltip="Edit the item or risk, tick pre-read parts, or jump to an escalation",
+            tooltip="Edit the item or risk, open a pre-read, or jump to an escalation",
         ),
         Binding(
             "space",
@@ -167,12 +170,27 @@ class WeeklyScreen(OpsScreen):
             tooltip="Cycle an action item's status; a risk's: open, mitigating, closed, reopened",
         ),
         Binding(
+            "S",
+            "my_preread",
+            "My pre-read",
+            id="weekly.my_preread",
+            tooltip="Fill, save and submit your own pre-read for the week shown",
+        ),
+        Binding(
             "A",
-            "accept",
-            "Director accepts",
+            "accept_preread",
+            "Accept pre-read",
             id="weekly.accept",
             show=False,
-            tooltip="The director accepts the pre-read (or takes it back)",
+            tooltip="A director accepts the highlighted person's submitted pre-read",
+        ),
+        Binding(
+            "R",
+            "return_preread",
+            "Return pre-read",
+            id="weekly.return",
+            show=False,
+            tooltip="A director returns the highlighted person's pre-read with a comment",
         ),
         Binding(
             "K",
@@ -252,6 +270,15 @@ class WeeklyScreen(OpsScreen):
     def data_changed(self) -> None:
         self.load()
 
+    def preread_summary(self) -> PrereadSummary | None:
+        return None if self.data is None else self.data.preread
+
+    def workspace_people(self) -> list[Person]:
+        return [] if self.data is None else self.data.people
+
+    def highlighted_key(self) -> str | None:
+        return self._current_key() if self.tab == "checklist" else None
+
     @property
     def tab(self) -> str:
         return self.query_one(TabbedContent).active or "checklist"
@@ -276,7 +303,7 @@ class WeeklyScreen(OpsScreen):
                 week=week,
                 people=people,
                 companies=companies,
-                submissions=repo.submissions(week),
+                preread=week_preread(repo, week, session.config.preread.due_time),
                 review=repo.review_week(week),
                 follow_ups=repo.follow_ups(week),
                 actions=week_action_items(repo.action_items(), week),
@@ -298,14 +325,8 @@ class WeeklyScreen(OpsScreen):
         session = self.session
         people = {p.id: p.name for p in data.people if p.id is not None}
         companies = {c.id: c.name for c in data.companies if c.id is not None}
-        summary = preread(data.week, data.people, data.submissions)
-        review = data.review
-        director = people.get(review.director_id, "") if review and review.director_id else ""
-        accepted = review.director_accepted_at if review else None
-        self._keep(
-            self.table("checklist"),
-            checklist_rows(data.week, summary, director, accepted, data.follow_ups),
-        )
+        summary = data.preread
+        self._keep(self.table("checklist"), checklist_rows(data.week, summary, data.follow_ups))
         items = data.actions
         self._keep(
             self.table("actions"), action_rows(items, data.week, session.today, people, companies)
@@ -318,20 +339,16 @@ class WeeklyScreen(OpsScreen):
         self._keep(self.table("risks"), risk_rows(data.risks))
         monday, sunday = week_days(data.week)
         overdue = sum(1 for item in items if is_overdue(item, session.today))
-        late = summary.late_parts
+        late = summary.late
+        all_in = bool(summary.rows) and summary.accepted == len(summary.rows)
         bar = [
             piece(f"Week {data.week}", 0, "bold"),
             piece(f"  {monday:%b %d}–{sunday:%b %d}", 6),
-            piece(f"   pre-read {summary.people_complete}/{len(summary.rows)} people", 0, "bold"),
-            piece(f" · {summary.parts_submitted}/{summary.parts_owed} parts", 4),
+            piece(f"   pre-read {summary.handed_in}/{len(summary.rows)} submitted", 0, "bold"),
             piece(Content(" · ") + Content.styled(f"{late} late", "$warning" if late else ""), 1),
             piece(
-                Content("   director ")
-                + (
-                    Content.styled("accepted", "$success")
-                    if accepted
-                    else Content.styled("pending", "bold $warning")
-                ),
+                Content(" · ")
+                + Content.styled(f"{summary.accepted} accepted", "$success" if all_in else ""),
                 2,
             ),
             piece(f"   actions {len(items)}", 3),
@@ -358,6 +375,7 @@ class WeeklyScreen(OpsScreen):
         if self.tab == "changes":
             self.load_changes()
         self.apply_pending_entity()
+        self.open_pending_preread()
 
     @staticmethod
     def _keep(table: VirtualTable, rows: list[Any]) -> None:
@@ -411,7 +429,7 @@ class WeeklyScreen(OpsScreen):
             return False
         return True
 
-    def _save(self, change: Any, message: str) -> None:
+    def _save(self, change: Callable[[], object], message: str) -> None:
         if not self.editable():
             return
         try:
@@ -620,7 +638,7 @@ class WeeklyScreen(OpsScreen):
             if risk is not None:
                 self._edit_risk(risk)
         elif kind == "person":
-            self._preread(int(rest))
+            self.open_preread(int(rest))
         elif kind == "agenda":
             self.action_meeting(rest)
         elif kind == "followup":
@@ -628,33 +646,11 @@ class WeeklyScreen(OpsScreen):
         elif kind in ESCALATION_MODES:
             self.ops.jump_to(ESCALATION_MODES[kind], int(rest.split(":")[0]))
         elif kind == "director":
-            self.action_accept()
+            self.action_my_preread()
 
     @on(VirtualTable.Selected)
     def _selected(self) -> None:
         self.action_open()
-
-    def _preread(self, person_id: int) -> None:
-        assert self.data is not None
-        if not self.editable():
-            return
-        person = next((p for p in self.data.people if p.id == person_id), None)
-        if person is None:
-            return
-
-        repo, week = self.session.repo, self.week
-
-        def mine() -> list[Submission]:
-            return [s for s in repo.submissions(week) if s.person_id == person_id]
-
-        def tick(part: SubmissionPart, submitted: bool) -> list[Submission]:
-            repo.set_submission(week, person_id, part, self.session.now() if submitted else None)
-            return mine()
-
-        def closed(_: None) -> None:
-            self.load()
-
-        self.app.push_screen(PrereadDialog(week, person, mine(), tick), closed)
 
     def action_tick(self) -> None:
         key = self._current_key()
@@ -680,7 +676,7 @@ class WeeklyScreen(OpsScreen):
                     "Decided" if at else "Marked undecided",
                 )
         elif kind == "person":
-            self._preread(int(rest))
+            self.open_preread(int(rest))
 
     def action_cycle_status(self) -> None:
         if self.tab == "risks":
@@ -701,23 +697,6 @@ class WeeklyScreen(OpsScreen):
                 item, item.model_copy(update={"status": following, "closed_on": closed})
             ),
             f"Status: {following.value}",
-        )
-
-    def action_accept(self) -> None:
-        if self.data is None:
-            return
-        repo = self.session.repo
-        review = self.data.review
-        accepted = review is not None and review.director_accepted_at is not None
-        director = (
-            review.director_id
-            if review and review.director_id
-            else next((p.id for p in self.data.people if p.role is PersonRole.DIRECTOR), None)
-        )
-        now = self.session.now()
-        self._save(
-            lambda: repo.set_director_acceptance(self.week, director, None if accepted else now),
-            "Acceptance taken back" if accepted else "Director accepted the pre-read",
         )
 
     def action_edit_kpis(self) -> None:
@@ -816,7 +795,9 @@ class WeeklyScreen(OpsScreen):
         session = self.session
         as_of = snapshot_date(self.week, session.today)
         targets, health = session.config.targets, session.config.health
-        return review_snapshots(repo, self.week, as_of, targets, health)
+        return review_snapshots(
+            repo, self.week, as_of, targets, health, session.config.preread.due_time
+        )
 
     @work(thread=True, exclusive=True, group="weekly-changes", exit_on_error=False)
     def load_changes(self) -> None:
@@ -842,6 +823,7 @@ class WeeklyScreen(OpsScreen):
                     targets=session.config.targets,
                     health=session.config.health,
                     replace=replace,
+                    preread_due=session.config.preread.due_time,
                 )
             except Exception as error:
                 self.notify(f"Not frozen: {error}", severity="error")
@@ -954,6 +936,7 @@ class WeeklyScreen(OpsScreen):
             session.config.targets,
             session.config.health,
             bug_id,
+            session.config.preread.due_time,
         )
         try:
             with session.reading() as repo:

@@ -10,7 +10,13 @@ from datetime import date, datetime
 from textual.content import Content
 
 from opstui.domain.diff import week_diff
-from opstui.domain.enums import ActionPriority, ActionStatus, DecisionKind, RiskStatus
+from opstui.domain.enums import (
+    ActionPriority,
+    ActionStatus,
+    DecisionKind,
+    PrereadStatus,
+    RiskStatus,
+)
 from opstui.domain.escalations import Escalation
 from opstui.domain.history import PersonChanges, person_changes_words
 from opstui.domain.models import ActionItem, Decision, Kpis
@@ -18,6 +24,7 @@ from opstui.domain.review import (
     AGENDA,
     AGENDA_MINUTES,
     FOLLOW_UPS,
+    PrereadRow,
     PrereadSummary,
     decision_overdue,
     follow_up_date,
@@ -87,14 +94,72 @@ def _when(moment: datetime) -> str:
     return f"{moment:%a %H:%M}"
 
 
+STATUS_STYLES = {
+    "missing": "bold $error",
+    "draft": "$warning",
+    "submitted": "$accent",
+    "late": "bold $warning",
+    "returned": "bold $warning",
+    "accepted": "$success",
+}
+"""How each pre-read status is drawn (here and in the pre-read view)."""
+
+
+def preread_status_cell(row: PrereadRow) -> Content:
+    """A person's pre-read state as the checklist shows it."""
+    status = row.status
+    marks = {"accepted": "✔ ", "missing": "✗ ", "returned": "↩ "}
+    text = marks.get(status.value, "") + status.value
+    if row.late and status.value != "late":
+        text += " · late"
+    return Content.styled(text, STATUS_STYLES[status.value])
+
+
+def _preread_detail(row: PrereadRow) -> str:
+    submission = row.submission
+    if submission is None:
+        return "not started"
+    if submission.state.value == "returned":
+        return f"returned by {row.reviewer or 'the director'}: {submission.comment}"
+    if submission.state.value == "accepted":
+        when = f" {_when(submission.reviewed_at)}" if submission.reviewed_at else ""
+        return f"accepted by {row.reviewer or 'the director'}{when}"
+    if submission.submitted_at is not None and submission.state.value == "submitted":
+        return f"submitted {_when(submission.submitted_at)} · awaiting the director"
+    written = sum(1 for part in row.parts if submission.text_of(part).strip())
+    return f"draft: {written}/{len(row.parts)} parts written"
+
+
+def preread_summary_content(summary: PrereadSummary) -> Content:
+    """The week's pre-read in one line (meeting mode's opening section)."""
+    if not summary.rows:
+        return Content.styled("Friday pre-read: nobody owes one yet", "dim")
+    counts = [
+        (status, summary.count(status))
+        for status in (
+            PrereadStatus.SUBMITTED,
+            PrereadStatus.LATE,
+            PrereadStatus.RETURNED,
+            PrereadStatus.DRAFT,
+            PrereadStatus.MISSING,
+        )
+    ]
+    parts: list[Content | str | tuple[str, str]] = [
+        ("Friday pre-read  ", "bold"),
+        (f"{summary.accepted}/{len(summary.rows)} accepted", STATUS_STYLES["accepted"]),
+    ]
+    for status, count in counts:
+        if count:
+            parts.extend((" · ", (f"{count} {status.value}", STATUS_STYLES[status.value])))
+    return Content.assemble(*parts)
+
+
 def checklist_rows(
     week: str,
     summary: PrereadSummary,
-    director: str,
-    accepted_at: datetime | None,
     follow_ups: Mapping[str, datetime],
 ) -> list[Row]:
-    """The pre-read (one row per person), the director, follow-ups, and the agenda."""
+    """The pre-read (one row per person), the director's review, follow-ups, the agenda."""
     rows = [
         Row(
             "group:preread",
@@ -102,9 +167,9 @@ def checklist_rows(
                 Content.assemble(
                     ("Friday pre-read", "bold"),
                     (
-                        f"  {summary.people_complete} of {len(summary.rows)} people complete · "
-                        f"{summary.parts_submitted}/{summary.parts_owed} parts · "
-                        f"{summary.late_parts} late",
+                        f"  {summary.handed_in} of {len(summary.rows)} submitted · "
+                        f"{summary.accepted} accepted · {summary.late} late · "
+                        f"due {summary.deadline:%a %b %d %H:%M}",
                         "dim",
                     ),
                 ),
@@ -121,42 +186,30 @@ def checklist_rows(
         )
     for preread in summary.rows:
         person = preread.person
-        missing = [p.part.value for p in preread.parts if p.submitted_at is None]
-        late = [p for p in preread.parts if p.late]
-        times = [p.submitted_at for p in preread.parts if p.submitted_at is not None]
-        if preread.complete and not late:
-            status = Content.styled(
-                f"✔ {preread.submitted}/{len(preread.parts)} on time", "$success"
-            )
-        elif preread.complete:
-            status = Content.styled(f"✔ {preread.submitted}/{len(preread.parts)} late", "$warning")
-        else:
-            status = Content.styled(f"✗ {preread.submitted}/{len(preread.parts)}", "bold $error")
-        detail = (
-            "missing: " + ", ".join(missing)
-            if missing
-            else f"last {_when(max(times))}"
-            if times
-            else ""
-        )
-        if late:
-            detail += f"  (late: {', '.join(p.part.value for p in late)})"
         rows.append(
             Row(
                 f"person:{person.id}",
-                (text_cell(person.name), Content(person.role.value), status, text_cell(detail)),
+                (
+                    text_cell(person.name),
+                    Content(person.role.value),
+                    preread_status_cell(preread),
+                    text_cell(_preread_detail(preread)),
+                ),
             )
         )
+    waiting = summary.count(PrereadStatus.SUBMITTED, PrereadStatus.LATE)
     rows.append(
         Row(
             "director",
             (
-                Content("Director acceptance"),
-                text_cell(director or "—"),
-                Content.styled(f"✔ {_when(accepted_at)}", "$success")
-                if accepted_at
-                else Content.styled("pending", "bold $warning"),
-                Content.styled("A accepts / takes back", "dim"),
+                Content("Director review"),
+                Content(f"{summary.accepted}/{len(summary.rows)} accepted"),
+                Content.styled(f"{waiting} to review", "bold $warning")
+                if waiting
+                else Content.styled("nothing to review", "dim"),
+                Content.styled(
+                    "on a person: enter reads · A accepts · R returns · S your own", "dim"
+                ),
             ),
         )
     )
