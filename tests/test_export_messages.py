@@ -136,7 +136,7 @@ def test_a_message_is_the_same_bytes_every_time(demo_repo: Repository, kind: str
     assert message(demo_repo, kind, redact=True) == message(demo_repo, kind, redact=True)
 
 
-def test_the_preread_is_the_weekly_review_then_deep_dives_status_and_synergies(
+def test_the_preread_is_the_weekly_review_then_deep_dives_and_synergies(
     demo_repo: Repository,
 ) -> None:
     weekly = message(demo_repo, DEFAULT_KIND)
@@ -146,7 +146,6 @@ def test_the_preread_is_the_weekly_review_then_deep_dives_status_and_synergies(
     extra = preread[len(weekly) :]
     assert headings(extra, 2) == [
         "Phase deep dives",
-        "Pre-read status",
         "Cross-company synergies and resources",
     ]
     assert headings(extra, 3) == [
@@ -413,7 +412,7 @@ def test_a_new_workspace_says_it_has_nothing_rather_than_leaving_gaps(tmp_path: 
         repo.close()
 
     assert "No cross-company action items and no resource" in preread
-    assert "Nobody owes a submission this week" in preread
+    assert "No product managers or engineering leads owe a pre-read." in preread
     assert "No notes were written in meeting mode." in summary
     assert "No action items this week." in actions
     assert "Nothing shipped, moved phase or closed this week." in friday
