@@ -621,3 +621,33 @@ async def test_on_a_friday_s_opens_the_pre_read_for_next_mondays_review(team: Te
         form = app.screen
         assert isinstance(form, SubmissionForm)
         assert form.submission.week == WEEK
+
+
+async def test_in_privacy_mode_a_pre_read_shows_no_customer_name_and_the_form_stays_shut(
+    demo_repo: Repository,
+) -> None:
+    customer = demo_repo.customers()[0].name
+    daniel = next(p for p in demo_repo.people() if p.name == "Daniel Okafor")
+    row = person_preread(demo_repo, WEEK, daniel.id or 0)
+    assert row is not None
+    typed = edit(row, submit=False, text=f"{customer} asked for SSO")
+    save_preread(demo_repo, row, preread_seen(row, WEEK), typed, BEFORE)
+    demo_repo.record_history("Daniel Okafor")
+    app = demo_app(demo_repo, screen="weekly")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("P")  # privacy on, for the whole session
+        await settle(pilot)
+        await pilot.press("S")  # his draft's form would show the name: it does not open
+        await settle(pilot)
+        assert isinstance(app.screen, WeeklyScreen)
+        screen = weekly(app)
+        table = screen.table("checklist")
+        table.move_cursor(table.index_of(f"person:{daniel.id}") or 0)
+        demo_repo.record_history("Laura Becker")
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.screen
+        assert isinstance(view, SubmissionView)
+        shown = view.query_one("#view-content").render()
+        assert customer not in str(shown) and "asked for SSO" in str(shown)

@@ -43,7 +43,10 @@ def _label(part: SubmissionPart) -> str:
 
 
 class SubmissionForm(FormScreen[PrereadEdit]):
-    """Fill, save and submit one's pre-read for a review week."""
+    """Fill, save and submit one's pre-read for a review week. Its free text may name
+    customers and amounts, so it does not open in privacy mode (the view, masked, does)."""
+
+    HIDDEN_IN_PRIVACY = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "submit", "Submit", id="preread.submit", priority=True),

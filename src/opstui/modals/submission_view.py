@@ -16,8 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from opstui.domain.review import PrereadRow
-from opstui.domain.text import clean_line, clean_text
 from opstui.modals.text_prompt import TextPrompt
+from opstui.widgets.privacy import PRIVACY_BINDING, shown_line, shown_text
 from opstui.widgets.weekly_rows import STATUS_STYLES
 
 
@@ -31,7 +31,8 @@ class ReviewDecision:
 
 def preread_content(row: PrereadRow) -> Content:
     """The pre-read as text: its state, the director's comment, each part and each
-    project's note. Everything written is shown as text, never markup."""
+    project's note. Everything written is shown as text, never markup, and with customer
+    names and money masked in privacy mode."""
     submission = row.submission
     lines: list[Content] = [
         Content.assemble(
@@ -48,25 +49,25 @@ def preread_content(row: PrereadRow) -> Content:
     if submission.submitted_at is not None:
         lines.append(Content(f"Submitted {submission.submitted_at:%a %b %d %H:%M}"))
     if submission.comment:
-        who = clean_line(row.reviewer) or "the director"
+        who = shown_line(row.reviewer) or "the director"
         lines.append(
             Content.assemble(
-                (f"Comment by {who}: ", "bold $warning"), clean_text(submission.comment)
+                (f"Comment by {who}: ", "bold $warning"), shown_text(submission.comment)
             )
         )
     for part in row.parts:
-        text = clean_text(submission.text_of(part)).strip()
+        text = shown_text(submission.text_of(part)).strip()
         lines.append(Content(""))
         lines.append(Content.styled(part.value[:1].upper() + part.value[1:], "bold"))
         lines.append(Content(text) if text else Content.styled("(nothing written)", "dim"))
     for project in row.projects:
-        note = clean_text(submission.project_notes.get(project.id or 0, "")).strip()
+        note = shown_text(submission.project_notes.get(project.id or 0, "")).strip()
         lines.append(Content(""))
         lines.append(
             Content.assemble(
-                (clean_line(project.name), "bold"),
+                (shown_line(project.name), "bold"),
                 f" · {project.status.value} · {project.progress:g}% · next: ",
-                clean_line(project.next_milestone) or "—",
+                shown_line(project.next_milestone) or "—",
             )
         )
         lines.append(Content(note) if note else Content.styled("(no note)", "dim"))
@@ -77,6 +78,7 @@ class SubmissionView(ModalScreen[ReviewDecision | None]):
     """A pre-read, read; `a` / `r` for a director who may review it; esc closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        PRIVACY_BINDING,
         Binding("a", "accept", "Accept", id="preread.accept"),
         Binding("r", "return", "Return with comment", id="preread.return"),
         Binding("escape,q", "close", "Close", id="preread.close"),
@@ -104,7 +106,7 @@ class SubmissionView(ModalScreen[ReviewDecision | None]):
             yield Static(
                 Content.assemble(
                     "Pre-read of ",
-                    clean_line(self.row.person.name),
+                    shown_line(self.row.person.name),
                     f" · {self.row.person.role.value} · review of {self.week}",
                 ),
                 id="view-title",
@@ -113,6 +115,10 @@ class SubmissionView(ModalScreen[ReviewDecision | None]):
                 yield Static(preread_content(self.row), id="view-content")
             keys = "a accepts · r returns it with a comment · " if self.may_review else ""
             yield Static(Content(keys + "esc closes"), id="view-keys")
+
+    def privacy_changed(self) -> None:
+        """Privacy mode turned on or off: the text drawn again, masked or not."""
+        self.query_one("#view-content", Static).update(preread_content(self.row))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("accept", "return"):
