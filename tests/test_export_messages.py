@@ -160,10 +160,10 @@ def test_the_preread_is_the_weekly_review_then_deep_dives_and_synergies(
         in extra
     )
     assert "**Invoice AI** · Company A · Tomás Herrera + Rahul Mehta · 45% · On track" in extra
-    # Carmen Vidal has not sent the cross-team dependencies; Lucas Moreau sent after 17:00.
-    assert "| Carmen Vidal | engineering lead | 3 / 4 | 3 July 11:43 | — | cross-team" in extra
-    assert "| Lucas Moreau | product manager | 4 / 4 | 3 July 19:15 | 4 | — |" in extra
-    assert "director: awaiting Laura Becker's acceptance" in extra
+    # Where each pre-read stands is the review document's own section, before the extras:
+    # Carmen Vidal's is still a draft; Lucas Moreau submitted after 17:00.
+    assert "| Carmen Vidal | engineering lead | Draft | — | — |" in weekly
+    assert "| Lucas Moreau | product manager | Submitted late | 3 July 19:15 | — |" in weekly
     assert "- Share the connector framework with Company C — Sofia Lindqvist" in extra
 
 
