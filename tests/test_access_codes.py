@@ -30,6 +30,7 @@ from opstui.data.sample import DEMO_TODAY
 from opstui.domain.enums import PersonRole
 from opstui.domain.models import Company, Person
 from opstui.screens.sign_in import SignIn, SignInScreen
+from opstui.widgets.virtual_table import VirtualTable
 from tests.app_harness import SIZE, settle
 
 NOW = datetime(2026, 7, 6, 9, 0, tzinfo=UTC)
@@ -249,10 +250,12 @@ async def test_a_served_session_shows_nothing_before_the_code_then_the_portfolio
 
         await pilot.press("4")
         await settle(pilot)
-        await pilot.press("A")  # the director's acceptance: a change under her name
+        table = app.screen.query_one("#checklist-table", VirtualTable)
+        table.move_cursor(table.index_of("followup:Tuesday") or 0)
+        await pilot.press("space")  # a follow-up checkpoint ticked: a change under her name
         await settle(pilot)
     (person,) = demo_repo.db.execute(
-        "SELECT person FROM history WHERE entity = 'review_weeks' ORDER BY id DESC LIMIT 1"
+        "SELECT person FROM history WHERE entity = 'follow_ups' ORDER BY id DESC LIMIT 1"
     ).fetchone()
     assert person == "Ana Ruiz"
 
