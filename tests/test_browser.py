@@ -41,6 +41,7 @@ if CHROMIUM is None or CHROMEDRIVER is None:
 from selenium import webdriver  # noqa: E402 (only where a browser exists)
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 
 WAIT_SECONDS = 60.0
@@ -84,7 +85,8 @@ def served(demo_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     repo = Repository.open(demo_path)
     now = datetime.now().astimezone()
     codes = {
-        name: issue_code(repo, find_person(repo, name), now) for name in ("Ana Ruiz", "Grace Kim")
+        name: issue_code(repo, find_person(repo, name), now)
+        for name in ("Ana Ruiz", "Grace Kim", "Daniel Okafor")
     }
     repo.close()
     port = _free_port()
@@ -224,6 +226,33 @@ def test_two_people_in_two_browsers_sign_in_and_see_each_others_changes(
     ).fetchone()
     repo.close()
     assert person == "Grace Kim"
+
+    # A third browser, a product manager: writes the four parts of his pre-read and submits
+    # it; Ana's checklist shows it waiting for the director, without a key pressed there.
+    before_submit = _line_of(screen_text(ana), "Daniel Okafor")
+    assert "awaiting the director" not in before_submit, before_submit
+    daniel = browsers()
+    sign_in(daniel, url, codes["Daniel Okafor"])
+    wait_for(daniel, "Signed in as Daniel Okafor")
+    type_keys(daniel, "4")
+    wait_for(daniel, "Director review")
+    type_keys(daniel, "S")
+    wait_for(daniel, "Pre-read of Daniel Okafor")
+    time.sleep(0.5)  # the first part has focus once the form is drawn
+    for number in range(1, 5):
+        type_keys(daniel, f"Part {number} written in the browser\t")
+    type_keys(daniel, Keys.CONTROL + "r")
+    deadline = time.monotonic() + WAIT_SECONDS
+    while "awaiting the director" not in (line := _line_of(screen_text(ana), "Daniel Okafor")):
+        assert time.monotonic() < deadline, (line, screen_text(daniel))
+        time.sleep(0.25)
+    repo = Repository.open(demo_path)
+    (parts,) = repo.db.execute(
+        "SELECT COUNT(*) FROM history WHERE entity = 'preread_submissions' AND person = ?",
+        ("Daniel Okafor",),
+    ).fetchone()
+    repo.close()
+    assert parts >= 1
 
 
 def _line_of(text: str, name: str) -> str:
