@@ -25,6 +25,23 @@ from opstui.domain.models import (
 )
 from opstui.domain.text import clean_json_escapes
 
+TREND_PARTS = (
+    "week",
+    "taken_on",
+    "on_track",
+    "total_projects",
+    "bugs",
+    "targets",
+    "nps",
+    "requests",
+    "escalations",
+    "action_items",
+    "risks",
+    "kpis",
+    "support_tickets",
+)
+"""The top-level parts of a snapshot that the trends read whole."""
+
 
 class ReviewRecords(Store):
     """The weekly review: its weeks, pre-read submissions, KPIs, action items, decisions, risks,
@@ -195,6 +212,37 @@ class ReviewRecords(Store):
         if isinstance(value, str) and value[:1] in "[{":
             return json.loads(clean_json_escapes(value))
         return value
+
+    def snapshot_trend_parts(self, week: str) -> dict[str, Any] | None:
+        """The parts of a frozen week's snapshot its trends read (`TREND_PARTS` whole; of
+        each project its phase, status and slip; of each customer its id, name, band and
+        ARR), or None when the week is not frozen: a big portfolio's snapshot is not
+        decoded whole for a few figures a week."""
+        paths = ", ".join(f"'$.{key}'" for key in TREND_PARTS)
+        row = self.db.execute(
+            f"SELECT json_extract(s.data, {paths}), "
+            "(SELECT json_group_array(json_array(json_extract(value, '$.phase'), "
+            "json_extract(value, '$.status'), json_extract(value, '$.slip_days'))) "
+            "FROM json_each(s.data, '$.projects')), "
+            "(SELECT json_group_array(json_array(json_extract(value, '$.id'), "
+            "json_extract(value, '$.name'), json_extract(value, '$.band'), "
+            "json_extract(value, '$.arr'))) FROM json_each(s.data, '$.customers')) "
+            "FROM snapshots AS s WHERE s.week = ?",
+            [week],
+        ).fetchone()
+        if row is None:
+            return None
+        values = json.loads(clean_json_escapes(row[0]))
+        parts = {key: value for key, value in zip(TREND_PARTS, values, strict=True)}
+        parts["projects"] = [
+            {"phase": phase, "status": status, "slip_days": slip}
+            for phase, status, slip in json.loads(clean_json_escapes(row[1]))
+        ]
+        parts["customers"] = [
+            {"id": cid, "name": name, "band": band, "arr": arr}
+            for cid, name, band, arr in json.loads(clean_json_escapes(row[2]))
+        ]
+        return {key: value for key, value in parts.items() if value is not None}
 
     def snapshot_json(self, week: str) -> str | None:
         """A frozen week's figures as the JSON text stored, or None when it is not frozen.

@@ -77,3 +77,62 @@ def preread_week(today: date) -> str:
     next Monday's; until Thursday, the Monday just past (a late pre-read still counts for
     the review it was meant for)."""
     return iso_week(today + timedelta(days=3))
+
+
+# -- review periods: a calendar month, a quarter ---------------------------------------------
+#
+# A week belongs to the month (and so the quarter) that holds its Thursday: ISO 8601's rule
+# for the year, applied to months. Every week is in exactly one month, a month has four or
+# five weeks and a quarter thirteen (fourteen in the last quarter of a 53-week year).
+
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def week_thursday(week: str) -> date:
+    """The Thursday of ISO week `week`, the day that says which month it belongs to."""
+    return week_monday(week) + timedelta(days=3)
+
+
+def _weeks_between(first_day: date, last_day: date) -> tuple[str, ...]:
+    """The ISO weeks whose Thursday falls from `first_day` to `last_day`, in order."""
+    thursday = first_day + timedelta(days=(3 - first_day.weekday()) % 7)
+    weeks = []
+    while thursday <= last_day:
+        weeks.append(iso_week(thursday))
+        thursday += _WEEK
+    return tuple(weeks)
+
+
+def _month_end(year: int, month: int) -> date:
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return following - timedelta(days=1)
+
+
+def month_weeks(year: int, month: int) -> tuple[str, ...]:
+    """The ISO weeks of a calendar month: those whose Thursday falls in it (July 2026 →
+    2026-W27 … 2026-W31: W27 runs Monday June 29 – Sunday July 5, its Thursday July 2)."""
+    return _weeks_between(date(year, month, 1), _month_end(year, month))
+
+
+def quarter_weeks(year: int, quarter: int) -> tuple[str, ...]:
+    """The ISO weeks of a calendar quarter (1–4): its three months' weeks."""
+    first = 3 * (quarter - 1) + 1
+    return _weeks_between(date(year, first, 1), _month_end(year, first + 2))
+
+
+def month_name(year: int, month: int) -> str:
+    """ "July 2026"."""
+    return f"{_MONTH_NAMES[month - 1]} {year}"
