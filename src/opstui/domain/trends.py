@@ -21,6 +21,7 @@ from opstui.domain.enums import (
     ActionStatus,
     HealthBand,
     Phase,
+    Priority,
     ProjectStatus,
     RiskStatus,
 )
@@ -212,6 +213,11 @@ class Series:
 
     label: str
     values: tuple[float | None, ...]
+    over_target: tuple[bool, ...] = ()
+    """Per week, whether the value breaks its target (the bug targets, per company)."""
+
+    def is_over(self, index: int) -> bool:
+        return index < len(self.over_target) and self.over_target[index]
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +400,16 @@ def _company_count(name: str, key: str) -> Callable[[WeekPoint], int | None]:
     return count
 
 
+def _company_series(points: Sequence[WeekPoint | None], name: str, priority: Priority) -> Series:
+    """A company's open bugs of `priority`, marked where they break the week's target."""
+    values = _values(points, _company_count(name, priority.value.lower()))
+    over = tuple(
+        point is not None and value is not None and point.targets.over_target(priority, int(value))
+        for point, value in zip(points, values, strict=True)
+    )
+    return Series(name, values, over)
+
+
 def _row_figure(name: str | None, key: str) -> Callable[[WeekPoint], float | None]:
     """A bug matrix row's figure: a company's (None: the total row's)."""
 
@@ -495,9 +511,12 @@ def charts(points: Sequence[WeekPoint | None]) -> dict[str, Chart]:
                 f"bugs.{priority}",
                 f"Open {priority.upper()} bugs, by company",
                 "bugs",
-                tuple(
-                    Series(name, _values(points, _company_count(name, priority)))
-                    for name in companies
+                (
+                    Series("All companies", _values(points, _row_figure(None, priority))),
+                    *(
+                        _company_series(points, name, Priority(priority.upper()))
+                        for name in companies
+                    ),
                 ),
                 higher_is_better=False,
                 target=target,
