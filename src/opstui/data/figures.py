@@ -151,10 +151,19 @@ def previous_rates(repo: Repository, week: str) -> dict[str, float | None] | Non
     }
 
 
+MATRIX_HISTORY_WEEKS = 5
+"""Weeks before this one whose resolution rates the matrix's trend column draws."""
+
+
 def week_bug_matrix(repo: Repository, today: date, targets: BugTargets, week: str) -> BugMatrix:
-    """The matrix the screens show: as of `today`, trends against the last frozen week."""
+    """The matrix the screens show: as of `today`, trends against the last frozen week, and
+    each row's resolution rate over the last weeks (from the trends' loader)."""
+    from opstui.data.trends import resolution_history
+
     counts = repo.company_bug_counts(today, targets.resolution_window_days)
-    return bug_matrix(counts, targets, previous_rates(repo, week))
+    matrix = bug_matrix(counts, targets, previous_rates(repo, week))
+    earlier = resolution_history(repo, week, MATRIX_HISTORY_WEEKS)
+    return matrix.with_history(earlier, MATRIX_HISTORY_WEEKS)
 
 
 def _health_rows(

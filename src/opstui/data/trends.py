@@ -4,6 +4,7 @@ the trends view, the month and quarter views and their Markdown."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from pydantic import ValidationError
@@ -11,15 +12,19 @@ from pydantic import ValidationError
 from opstui.data.figures import week_snapshot
 from opstui.data.repository import Repository
 from opstui.data.review import SnapshotDamagedError, snapshot_date
+from opstui.domain.bugs import TOTAL_LABEL
 from opstui.domain.settings import BugTargets, HealthModel
 from opstui.domain.trends import (
+    ALL_COMPANIES,
     PeriodReview,
     ReviewPeriod,
+    ReviewSection,
     TrendFigures,
     WeekPoint,
     period_review,
     week_point,
 )
+from opstui.domain.weeks import previous_week, week_monday
 
 
 def week_points(
@@ -72,3 +77,52 @@ def load_review(
         repo, period.weeks, live_week=live_week, today=today, targets=targets, health=health
     )
     return period_review(period, points)
+
+
+def earlier_weeks(repo: Repository, week: str, count: int) -> PeriodReview:
+    """The trends of the `count` weeks before `week`, from their snapshots alone (a week not
+    frozen is a gap): what the tables' sparklines draw before this week's own figure."""
+    period = ReviewPeriod("weeks", previous_week(week))
+    points = week_points(
+        repo,
+        period.weeks[-count:],
+        live_week=None,
+        today=week_monday(week),
+        targets=BugTargets(),
+        health=HealthModel(),
+    )
+    review = period_review(period, points)
+    return PeriodReview(
+        period=period,
+        title=review.title,
+        weeks=review.weeks[-count:],
+        points=review.points[-count:],
+        sections=tuple(
+            ReviewSection(
+                section.title,
+                section.agenda,
+                tuple(
+                    replace(
+                        chart,
+                        lines=tuple(
+                            replace(line, values=line.values[-count:], over_target=())
+                            for line in chart.lines
+                        ),
+                    )
+                    for chart in section.charts
+                ),
+            )
+            for section in review.sections
+        ),
+    )
+
+
+def resolution_history(
+    repo: Repository, week: str, count: int
+) -> dict[str, tuple[float | None, ...]]:
+    """Resolution rate by company (and "Total") in the `count` weeks before `week`, oldest
+    first; None for a week not frozen or a company without a rate that week."""
+    lines = earlier_weeks(repo, week, count).chart("resolution_rate").lines
+    return {
+        TOTAL_LABEL if line.label == ALL_COMPANIES else line.label: line.values for line in lines
+    }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from opstui.domain.enums import (
@@ -133,6 +133,18 @@ class BugMatrix:
 
     rows: tuple[BugMatrixRow, ...]
     total: BugMatrixRow
+    rate_history: Mapping[str, tuple[float | None, ...]] = field(default_factory=dict)
+    """Resolution rate by company (and `TOTAL_LABEL`) over the last weeks, oldest first,
+    this one last; None where a week has no figure (the trend column's sparkline)."""
+
+    def with_history(self, earlier: Mapping[str, Sequence[float | None]], weeks: int) -> BugMatrix:
+        """This matrix with `rate_history`: `earlier` weeks' rates (`weeks` of them, by
+        company) and this week's own."""
+        history = {
+            row.company: (*earlier.get(row.company, (None,) * weeks), row.resolution_rate)
+            for row in (*self.rows, self.total)
+        }
+        return BugMatrix(self.rows, self.total, history)
 
 
 def _row(

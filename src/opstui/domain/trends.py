@@ -40,6 +40,9 @@ from opstui.domain.weeks import (
     week_thursday,
 )
 
+ALL_COMPANIES = "All companies"
+"""The line of a by-company chart that holds the bug matrix's total row."""
+
 TREND_WEEKS = 13
 """How many weeks the trends view shows: a quarter, up to the week it is opened on."""
 
@@ -380,8 +383,6 @@ def _kpi_chart(points: Sequence[WeekPoint | None], name: str, **extra: object) -
     field = Kpis.model_fields[name]
     unit = field.description or ""
     title = field.title or name
-    if name == "churn_mrr_pct":
-        title = "Churn (MRR)"
     return Chart(
         key=f"kpi.{name}",
         title=title,
@@ -512,7 +513,7 @@ def charts(points: Sequence[WeekPoint | None]) -> dict[str, Chart]:
                 f"Open {priority.upper()} bugs, by company",
                 "bugs",
                 (
-                    Series("All companies", _values(points, _row_figure(None, priority))),
+                    Series(ALL_COMPANIES, _values(points, _row_figure(None, priority))),
                     *(
                         _company_series(points, name, Priority(priority.upper()))
                         for name in companies
@@ -525,7 +526,7 @@ def charts(points: Sequence[WeekPoint | None]) -> dict[str, Chart]:
 
     def rate_lines(key: str) -> tuple[Series, ...]:
         return (
-            Series("All companies", _values(points, _row_figure(None, key))),
+            Series(ALL_COMPANIES, _values(points, _row_figure(None, key))),
             *(Series(name, _values(points, _row_figure(name, key))) for name in companies),
         )
 
@@ -729,3 +730,16 @@ def period_review(period: ReviewPeriod, points: Mapping[str, WeekPoint]) -> Peri
             for title, agenda, keys in _AGENDAS[period.kind]
         ),
     )
+
+
+def kpi_history(review: PeriodReview) -> dict[str, tuple[float | None, ...]]:
+    """Each KPI of the KPIs tab over the review's weeks: the typed KPIs by field name, and
+    "nps", "open_bugs" (P0–P3, the matrix's total) and "support_tickets"."""
+    history = {name: review.chart(f"kpi.{name}").lines[0].values for name in Kpis.typed_fields()}
+    history["nps"] = review.chart("nps").lines[0].values
+    history["support_tickets"] = review.chart("support_tickets").lines[0].values
+    history["open_bugs"] = _values(
+        review.points,
+        lambda p: None if p.total is None else p.total.p0 + p.total.p1 + p.total.p2 + p.total.p3,
+    )
+    return history

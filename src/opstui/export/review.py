@@ -105,7 +105,7 @@ def _value(chart: Chart, value: float | None, redactor: Redactor) -> str:
     if value is None:
         return MISSING
     if chart.money:
-        return redactor.money(value)
+        return inline(redactor.money(value))
     shown = number(round(value, chart.decimals))
     if chart.unit == "%":
         return f"{shown}%"
@@ -153,7 +153,7 @@ def _chart(chart: Chart, weeks: tuple[str, ...], redactor: Redactor, *, bars: bo
         rows.append(
             [
                 inline(redactor.text(line.label)),
-                MASKED_MONEY if masked else sparkline(line.values),
+                inline(MASKED_MONEY) if masked else sparkline(line.values),
                 *(
                     _value(chart, value, redactor) + ("!" if line.is_over(index) else "")
                     for index, value in enumerate(line.values)

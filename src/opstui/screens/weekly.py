@@ -28,6 +28,7 @@ from opstui.data.review import (
     unfreeze_week,
     week_kpi_figures,
 )
+from opstui.data.trends import earlier_weeks
 from opstui.domain.enums import (
     ActionPriority,
     ActionStatus,
@@ -55,6 +56,7 @@ from opstui.domain.review import (
     week_decisions,
 )
 from opstui.domain.snapshot import ComputedKpisFigure, RiskFigure, SnapshotData
+from opstui.domain.trends import kpi_history
 from opstui.domain.weeks import next_week, previous_week, week_days
 from opstui.export.kinds import KINDS, ExportKind, Render
 from opstui.export.markdown import render_week
@@ -74,6 +76,7 @@ from opstui.widgets.weekly_rows import (
     DECISION_COLUMNS,
     ESCALATION_COLUMNS,
     RISK_COLUMNS,
+    SPARK_WEEKS,
     action_rows,
     changes_lines,
     checklist_rows,
@@ -109,6 +112,8 @@ class WeekData:
     """The computed KPIs: the frozen snapshot's for a frozen week, else the data's now."""
     risks: tuple[RiskFigure, ...]
     frozen_at: datetime | None
+    kpi_history: dict[str, tuple[float | None, ...]]
+    """Each KPI in the weeks before this one (the KPIs tab's sparklines)."""
 
 
 INCIDENTS_OFFERED = 20
@@ -317,6 +322,7 @@ class WeeklyScreen(PrereadFlow):
                     companies={c.id: c.name for c in companies if c.id is not None},
                 ),
                 frozen_at=frozen_at,
+                kpi_history=kpi_history(earlier_weeks(repo, week, SPARK_WEEKS - 1)),
             )
         self.app.call_from_thread(self._loaded, data)
 
@@ -334,7 +340,7 @@ class WeeklyScreen(PrereadFlow):
         self._keep(self.table("decisions"), decision_rows(data.decisions, session.now()))
         self._keep(self.table("escalations"), escalation_rows(data.escalations))
         self.query_one("#kpis-view", Static).update(
-            kpi_content(data.kpis, data.week, data.computed)
+            kpi_content(data.kpis, data.week, data.computed, data.kpi_history)
         )
         self._keep(self.table("risks"), risk_rows(data.risks))
         monday, sunday = week_days(data.week)

@@ -1,6 +1,9 @@
-"""The company × priority matrix of open bugs, with targets, rates and trends."""
+"""The company × priority matrix of open bugs, with targets, rates and trends (the arrow
+against last week and the resolution rate's sparkline over the last weeks)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 from textual.content import Content
 from textual.widgets import Static
@@ -8,9 +11,10 @@ from textual.widgets import Static
 from opstui.domain.bugs import BugMatrix, BugMatrixRow
 from opstui.domain.enums import Priority
 from opstui.domain.text import clean_line
+from opstui.widgets.trend import sparkline_content
 
-_WIDTHS = (14, 4, 4, 4, 4, 9, 10, 8, 5)
-"""70 cells with the padding: one line per company on an 80-column terminal."""
+_WIDTHS = (14, 4, 4, 4, 4, 9, 10, 8, 8)
+"""73 cells with the padding: one line per company on an 80-column terminal."""
 _HEADINGS = ("Company", "P0", "P1", "P2", "P3", "Untriaged", "Resolution", "Avg days", "Trend")
 
 
@@ -20,7 +24,12 @@ def _cell(text: str, width: int, style: str = "", right: bool = True) -> Content
     return Content.styled(padded, style) if style else Content(padded)
 
 
-def matrix_row(row: BugMatrixRow) -> Content:
+def matrix_row(
+    row: BugMatrixRow, rate_history: Mapping[str, Sequence[float | None]] | None = None
+) -> Content:
+    """One row; its trend cell is the arrow against last week and, with `rate_history`, the
+    resolution rate's sparkline over the last weeks (a week without figures is a gap)."""
+    rate_history = rate_history or {}
     bold = "bold" if row.is_total else ""
     cells = [_cell(clean_line(row.company), _WIDTHS[0], bold, right=False)]
     for priority, width in zip(Priority, _WIDTHS[1:5], strict=True):
@@ -35,7 +44,12 @@ def matrix_row(row: BugMatrixRow) -> Content:
     cells.append(_cell(days, _WIDTHS[7]))
     arrow = row.trend.value if row.trend is not None else " "
     trend_style = {"↑": "$success", "↓": "$error"}.get(arrow, "")
-    cells.append(_cell(arrow, _WIDTHS[8], f"bold {trend_style}".strip()))
+    # The arrow against last week, then the resolution rate over the last weeks.
+    history = rate_history.get(row.company, ())
+    spark = sparkline_content(history) if history else Content("")
+    trend = Content.assemble(Content.styled(arrow, f"bold {trend_style}".strip()), " ", spark)
+    width = _WIDTHS[8]
+    cells.append(Content(" " * max(0, width - trend.cell_length)) + trend)
     return Content(" ").join(cells)
 
 
@@ -45,7 +59,12 @@ def matrix_content(matrix: BugMatrix) -> Content:
         _cell(title, width, "bold underline", right=index > 0)
         for index, (title, width) in enumerate(zip(_HEADINGS, _WIDTHS, strict=True))
     )
-    lines = [heading, *(matrix_row(row) for row in matrix.rows), matrix_row(matrix.total)]
+    history = matrix.rate_history
+    lines = [
+        heading,
+        *(matrix_row(row, history) for row in matrix.rows),
+        matrix_row(matrix.total, history),
+    ]
     return Content("\n").join(lines)
 
 

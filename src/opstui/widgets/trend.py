@@ -1,8 +1,13 @@
-"""A figure's change since the previous snapshot, as an arrow and a number."""
+"""A figure's change since the previous snapshot, as an arrow and a number, and its weeks as a
+sparkline with the weeks without figures left as gaps."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.content import Content
+
+from opstui.domain.trends import GAP_MARK, sparkline
 
 
 def delta(
@@ -17,3 +22,15 @@ def delta(
     better = (change > 0) == higher_is_better
     arrow = "↑" if change > 0 else "↓"
     return Content.styled(f"{arrow}{abs(change):.0f}", "$success" if better else "bold $error")
+
+
+def sparkline_content(values: Sequence[float | None], style: str = "") -> Content:
+    """A figure's weeks as a sparkline (`domain.trends.sparkline`), the gaps dimmed."""
+    marks = sparkline(values)
+    parts: list[Content] = []
+    for mark in marks:
+        if mark == GAP_MARK:
+            parts.append(Content.styled(mark, "dim"))
+        else:
+            parts.append(Content.styled(mark, style) if style else Content(mark))
+    return Content("").join(parts)

@@ -34,6 +34,7 @@ from opstui.domain.snapshot import COMPUTED_MARK, ComputedKpisFigure, RiskFigure
 from opstui.widgets.customer_cells import nps_value
 from opstui.widgets.privacy import PRIVACY, shown_line
 from opstui.widgets.problem_marks import mark_problems
+from opstui.widgets.trend import sparkline_content
 from opstui.widgets.virtual_table import Column, Row, text_cell
 
 CHECKLIST_COLUMNS = (
@@ -459,9 +460,20 @@ def _computed(label: str, value: str) -> tuple[str, Content]:
     return label, Content.assemble(value, (f"   {COMPUTED_MARK}", "italic $accent"))
 
 
-def kpi_content(kpis: Kpis | None, week: str, computed: ComputedKpisFigure | None) -> Content:
+SPARK_WEEKS = 8
+"""Weeks a KPI's sparkline on the KPIs tab draws: seven before this one, and this one."""
+
+
+def kpi_content(
+    kpis: Kpis | None,
+    week: str,
+    computed: ComputedKpisFigure | None,
+    history: Mapping[str, Sequence[float | None]] | None = None,
+) -> Content:
     """The seed's weekly metrics dashboard for the week: the KPIs typed with `K`, and those
-    computed from the data (`data.figures.computed_kpis`), marked computed."""
+    computed from the data (`data.figures.computed_kpis`), marked computed. With `history`
+    (`domain.trends.kpi_history` of the weeks before) each KPI has a sparkline of those
+    weeks and this one; a week without figures is a gap."""
     typed = kpis or Kpis(week=week)
     figures = computed or ComputedKpisFigure()
     label = ComputedKpisFigure.LABELS
@@ -471,51 +483,84 @@ def kpi_content(kpis: Kpis | None, week: str, computed: ComputedKpisFigure | Non
         responses = figures.nps_responses
         noun = "response" if responses == 1 else "responses"
         nps = nps_value(figures.nps) + ("" if responses is None else f" from {responses:,} {noun}")
-    sections: tuple[tuple[str, tuple[tuple[str, str | Content], ...]], ...] = (
+    sections: tuple[tuple[str, tuple[tuple[str, str | Content, str], ...]], ...] = (
         (
             "Revenue & customers",
             (
-                (_kpi_label("customers_signed"), _number(typed.customers_signed)),
-                (_kpi_label("arr"), _money(typed.arr)),
-                (_kpi_label("pipeline"), _money(typed.pipeline)),
+                (
+                    _kpi_label("customers_signed"),
+                    _number(typed.customers_signed),
+                    "customers_signed",
+                ),
+                (_kpi_label("arr"), _money(typed.arr), "arr"),
+                (_kpi_label("pipeline"), _money(typed.pipeline), "pipeline"),
                 (
                     _kpi_label("churn_customers"),
                     f"{_number(typed.churn_customers)} customers, "
                     f"{_number(typed.churn_mrr_pct, '%')} MRR",
+                    "churn_customers",
                 ),
             ),
         ),
         (
             "Product quality",
             (
-                _computed(label["open_bugs"], bugs),
-                (_kpi_label("uptime_pct"), _number(typed.uptime_pct, "%")),
-                (_kpi_label("p95_ms"), _number(typed.p95_ms, " ms")),
-                (_kpi_label("test_coverage_pct"), _number(typed.test_coverage_pct, "%")),
+                (*_computed(label["open_bugs"], bugs), "open_bugs"),
+                (_kpi_label("uptime_pct"), _number(typed.uptime_pct, "%"), "uptime_pct"),
+                (_kpi_label("p95_ms"), _number(typed.p95_ms, " ms"), "p95_ms"),
+                (
+                    _kpi_label("test_coverage_pct"),
+                    _number(typed.test_coverage_pct, "%"),
+                    "test_coverage_pct",
+                ),
             ),
         ),
         (
             "Customer health",
             (
-                _computed(label["nps"], nps),
-                _computed(
-                    label["support_tickets"],
-                    _number(figures.support_tickets, " across all customers"),
+                (*_computed(label["nps"], nps), "nps"),
+                (
+                    *_computed(
+                        label["support_tickets"],
+                        _number(figures.support_tickets, " across all customers"),
+                    ),
+                    "support_tickets",
                 ),
             ),
         ),
         (
             "Team & velocity",
             (
-                _computed(
-                    label["shipped_requests"],
-                    _number(figures.shipped_requests, " to date, no shipping date kept"),
+                (
+                    *_computed(
+                        label["shipped_requests"],
+                        _number(figures.shipped_requests, " to date, no shipping date kept"),
+                    ),
+                    "",
                 ),
-                (_kpi_label("story_points"), _number(typed.story_points)),
-                (_kpi_label("team_size"), _number(typed.team_size, " FTE")),
+                (_kpi_label("story_points"), _number(typed.story_points), "story_points"),
+                (_kpi_label("team_size"), _number(typed.team_size, " FTE"), "team_size"),
             ),
         ),
     )
+    current: dict[str, float | None] = {
+        name: None if getattr(typed, name) is None else float(getattr(typed, name))
+        for name in Kpis.typed_fields()
+    }
+    current["nps"] = figures.nps
+    current["support_tickets"] = (
+        None if figures.support_tickets is None else float(figures.support_tickets)
+    )
+    current["open_bugs"] = float(figures.p0 + figures.p1 + figures.p2 + figures.p3)
+
+    def spark(key: str) -> Content:
+        if history is None:
+            return Content("")
+        if not key or key not in history:
+            return Content(" " * (SPARK_WEEKS + 2))
+        values = (*history[key], current.get(key))
+        return sparkline_content(values[-SPARK_WEEKS:], "$accent") + Content("  ")
+
     lines: list[Content] = [Content.styled(f"Weekly product metrics — {week}", "bold")]
     if kpis is None:
         lines.append(
@@ -531,9 +576,10 @@ def kpi_content(kpis: Kpis | None, week: str, computed: ComputedKpisFigure | Non
         lines.extend(
             Content.assemble(
                 (f"  {name:<27}", "dim"),
+                spark(key),
                 value if isinstance(value, Content) else shown_line(value),
             )
-            for name, value in values
+            for name, value, key in values
         )
     lines.append(Content(""))
     lines.append(
