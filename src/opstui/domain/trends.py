@@ -743,3 +743,8 @@ def kpi_history(review: PeriodReview) -> dict[str, tuple[float | None, ...]]:
         lambda p: None if p.total is None else p.total.p0 + p.total.p1 + p.total.p2 + p.total.p3,
     )
     return history
+
+
+def section_titles(kind: PeriodKind) -> tuple[str, ...]:
+    """The sections a review of `kind` has, in agenda order (before any figure is read)."""
+    return tuple(title for title, _, _ in _AGENDAS[kind])

@@ -56,7 +56,7 @@ from opstui.domain.review import (
     week_decisions,
 )
 from opstui.domain.snapshot import ComputedKpisFigure, RiskFigure, SnapshotData
-from opstui.domain.trends import kpi_history
+from opstui.domain.trends import PeriodKind, ReviewPeriod, kpi_history
 from opstui.domain.weeks import next_week, previous_week, week_days
 from opstui.export.kinds import KINDS, ExportKind, Render
 from opstui.export.markdown import render_week
@@ -234,6 +234,27 @@ class WeeklyScreen(PrereadFlow):
             id="weekly.messages",
             tooltip="Preview a message of the week (pre-read, executive summary, action items, "
             "Friday update, post-incident review) and write it to a file",
+        ),
+        Binding(
+            "T",
+            "review('weeks')",
+            "Trends",
+            id="weekly.trends",
+            tooltip="Charts of the figures over the 13 weeks up to this one",
+        ),
+        Binding(
+            "D",
+            "review('month')",
+            "Monthly deep dive",
+            id="weekly.month",
+            tooltip="The monthly deep dive of this week's month, week by week",
+        ),
+        Binding(
+            "Q",
+            "review('quarter')",
+            "Quarter review",
+            id="weekly.quarter",
+            tooltip="The quarterly strategic and roadmap review of this week's quarter",
         ),
     ]
 
@@ -417,6 +438,11 @@ class WeeklyScreen(PrereadFlow):
         clock = self.session.clock
         ticker = (lambda: clock().timestamp()) if clock is not None else None
         self.app.push_screen(MeetingScreen(self.week, start=start, clock=ticker))
+
+    def action_review(self, kind: PeriodKind) -> None:
+        from opstui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(ReviewPeriod(kind, self.week)))
 
     # -- writing ------------------------------------------------------------------------------
 
