@@ -69,6 +69,11 @@ class TrendChart(Vertical):
     TrendChart { height: auto; margin: 0 0 1 0; }
     TrendChart > .trend-title { height: 1; text-style: bold; }
     TrendChart > PlotWidget { height: 10; }
+    /* Axes and ticks in the text colours, readable in every theme (the widget's own
+       default, $secondary, is dark blue on the dark theme). */
+    TrendChart > PlotWidget > .plot--axis { color: $foreground-muted; }
+    TrendChart > PlotWidget:focus > .plot--axis { color: $foreground-muted; }
+    TrendChart > PlotWidget > .plot--tick { color: $foreground; text-style: none; }
     TrendChart > .trend-legend { height: auto; }
     """
 
@@ -98,8 +103,8 @@ class TrendChart(Vertical):
             theme.warning,
             theme.success,
             theme.error,
-            theme.secondary,
             theme.foreground,
+            theme.accent,
         ]
         return [colour or "white" for colour in found]
 

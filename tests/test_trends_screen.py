@@ -1,0 +1,160 @@
+"""The trends view and the month view on the demo, opened from the weekly screen and from the
+command palette, and as SVG snapshots."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import TabbedContent
+from textual_plot import PlotWidget
+
+from opstui.data.repository import Repository
+from opstui.domain.models import Company
+from opstui.domain.trends import section_titles
+from opstui.modals.error import ErrorDialog
+from opstui.modals.export_preview import ExportPreview
+from opstui.screens.review import ReviewScreen
+from opstui.screens.weekly import WeeklyScreen
+from opstui.widgets.trend_chart import TrendChart, WeekAxis, runs
+from tests.app_harness import SIZE, demo_app, settle
+
+CLOCK = datetime(2026, 7, 6, 9, 0)
+
+
+async def opened(pilot: Pilot[int], key: str) -> ReviewScreen:
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen)
+    return screen
+
+
+async def test_t_on_the_weekly_screen_opens_the_trends_of_the_13_weeks(
+    demo_repo: Repository,
+) -> None:
+    app = demo_app(demo_repo, screen="weekly", clock=lambda: CLOCK)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot, "T")
+        assert screen.review is not None
+        assert screen.review.weeks[0] == "2026-W16" and screen.review.weeks[-1] == "2026-W28"
+        charts = list(screen.query(TrendChart))
+        assert [chart.chart.key for chart in charts[:4]] == [
+            "on_track",
+            "slipping",
+            "slip_days",
+            "projects",
+        ]
+        assert len(screen.query(PlotWidget)) == len(charts)
+        bar = str(screen.query_one("#review-bar").render())
+        assert "3 frozen, 2026-W28 live, 9 without figures" in bar
+        legend = str(charts[0].query_one(".trend-legend").render())
+        assert "All phases" in legend and "11 in 2026-W28" in legend
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, WeeklyScreen)
+
+
+async def test_m_opens_the_month_its_agenda_as_tabs_and_brackets_move_by_month(
+    demo_repo: Repository,
+) -> None:
+    app = demo_app(demo_repo, screen="weekly", clock=lambda: CLOCK)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot, "M")
+        assert screen.review is not None and screen.review.period.label == "July 2026"
+        tabs = screen.query_one(TabbedContent)
+        labels = [str(tab.label) for tab in tabs.query("ContentTab")]
+        assert labels == list(section_titles("month"))
+        await pilot.press("l")
+        await settle(pilot)
+        assert tabs.active == "section-1"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.review.period.label == "August 2026"
+        assert all(point is None for point in screen.review.points)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportPreview)
+        assert not [s for s in app.screen_stack if isinstance(s, ErrorDialog)]
+
+
+async def test_the_palette_reaches_the_month_and_quarter_reviews(demo_repo: Repository) -> None:
+    app = demo_app(demo_repo, screen="weekly", clock=lambda: CLOCK)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Quarter review")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.review is not None
+        assert app.screen.review.period.label == "Q3 2026"
+
+
+async def test_privacy_hides_the_money_charts(demo_repo: Repository) -> None:
+    app = demo_app(demo_repo, screen="weekly", clock=lambda: CLOCK)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot, "Q")
+        arr = next(c for c in screen.query(TrendChart) if c.chart.key == "kpi.arr")
+        assert "$2,285,000" in str(arr.query_one(".trend-legend").render())
+        await pilot.press("P")
+        await settle(pilot)
+        arr = next(c for c in screen.query(TrendChart) if c.chart.key == "kpi.arr")
+        legend = str(arr.query_one(".trend-legend").render())
+        assert "2,285,000" not in legend and "Hidden while privacy is on" in legend
+
+
+def test_a_gap_splits_the_line_and_the_axis_names_the_weeks() -> None:
+    assert runs([1.0, 2.0, None, 4.0, None, None, 7.0, 8.0]) == [
+        ([0.0, 1.0], [1.0, 2.0]),
+        ([3.0], [4.0]),
+        ([6.0, 7.0], [7.0, 8.0]),
+    ]
+    axis = WeekAxis([f"2026-W{n}" for n in range(16, 29)])
+    ticks = axis.get_ticks(-0.5, 12.5)
+    assert len(ticks) <= 8 and ticks[0] == 0.0
+    assert axis.get_labels_for_ticks(ticks)[0] == "W16"
+
+
+@pytest.mark.parametrize("companies", [0, 1])
+async def test_the_reviews_open_on_a_new_workspace(tmp_path: Path, companies: int) -> None:
+    repo = Repository.create(tmp_path / "team.db")
+    if companies:
+        repo.add(Company(name="Acme Software"))
+    app = demo_app(repo, screen="weekly", clock=lambda: CLOCK)
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ("T", "M", "Q"):
+            screen = await opened(pilot, key)
+            assert screen.review is not None
+            assert not [s for s in app.screen_stack if isinstance(s, ErrorDialog)]
+            assert len(screen.query(TrendChart)) > 0
+            await pilot.press("l", "l", "left_square_bracket")
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, WeeklyScreen)
+    repo.close()
+
+
+def test_trends_view_snapshot(demo_repo: Repository, snap_compare: Any) -> None:
+    async def open_trends(pilot: Pilot[int]) -> None:
+        await opened(pilot, "T")
+        await pilot.press("l")  # the bugs
+        await settle(pilot)
+
+    app = demo_app(demo_repo, screen="weekly", clock=lambda: CLOCK)
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_trends)
+
+
+def test_month_view_snapshot(demo_repo: Repository, snap_compare: Any) -> None:
+    async def open_month(pilot: Pilot[int]) -> None:
+        await opened(pilot, "M")
+
+    app = demo_app(demo_repo, screen="weekly", clock=lambda: CLOCK)
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_month)
