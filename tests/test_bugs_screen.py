@@ -72,7 +72,9 @@ async def test_the_matrix_shows_the_seed_table_on_the_demo(demo_repo: Repository
         total = next(line.split() for line in text.splitlines() if line.startswith("Total"))
         assert total[1:4] == ["1", "16", "55"]
         assert "87%" in lines["A"] and "82%" in lines["B"] and "93%" in lines["C"]
-        assert lines["A"][-1] == "↑" and lines["B"][-1] == "→" and lines["C"][-1] == "↑"
+        assert lines["A"][-2] == "↑" and lines["B"][-2] == "→" and lines["C"][-2] == "↑"
+        # Then the resolution rate over W23 … W28: two weeks never frozen, W25–W27, this week.
+        assert lines["A"][-1] == "··▁▃▄█" and lines["B"][-1] == "··█▅▁▂"
 
 
 async def test_bulk_marking_four_and_resolving_then_undo_restores_all(

@@ -282,7 +282,7 @@ def test_a_new_workspace_has_a_review_of_gaps_and_its_live_week(
     for kind, render in (("month", render_month), ("quarter", render_quarter)):
         review = review_of(repo, kind)
         assert review.gaps == tuple(week for week in review.weeks if week != DEMO_WEEK)
-        document = render(review)  # type: ignore[operator]
+        document = render(review)
         _check_gfm(document)
         assert "| 2026-W28 | 6 July – 12 July | live, as of 6 July |" in document
         p0 = review.chart("bugs.p0")

@@ -126,9 +126,7 @@ class ReviewScreen(Screen[None]):
             Content.styled(clean_line(review.title), "bold"),
             Content(f"   {len(review.weeks)} weeks: {frozen} frozen"),
             Content(f", {live[0]} live" if live else ""),
-            Content.styled(
-                f", {len(gaps)} without figures" if gaps else "", "bold $warning"
-            ),
+            Content.styled(f", {len(gaps)} without figures" if gaps else "", "bold $warning"),
             Content.styled(f"   [ ] {word}", "dim"),
         ]
         if self.private:

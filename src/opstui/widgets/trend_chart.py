@@ -1,4 +1,4 @@
-"""A trend chart: a figure over the weeks drawn by textual-plot, with a legend of its lines
+"""A trend chart: a figure over the weeks drawn by textual-plotext, with a legend of its lines
 (each with its sparkline and its last figure). A week without figures is a gap in the line,
 never a zero: each run of weeks with figures is drawn on its own."""
 
@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
+from textual.color import Color
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
-from textual_plot import AxisFormatter, HiResMode, PlotWidget
+from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
 
 from opstui.domain.text import clean_line
 from opstui.domain.trends import Chart, Series
@@ -20,21 +22,22 @@ MASK = "$•••"
 """What a money figure shows while privacy is on."""
 
 
-class WeekAxis(AxisFormatter):
-    """The x axis: one tick per week (fewer when they do not fit), labelled "W28"."""
+def week_ticks(weeks: Sequence[str], most: int = 7) -> tuple[list[float], list[str]]:
+    """The x axis: a tick per week (every other one or fewer when they do not fit), "W28"."""
+    step = max(1, -(-len(weeks) // most))
+    indexes = list(range(0, len(weeks), step))
+    return [float(i) for i in indexes], [weeks[i].partition("-")[2] for i in indexes]
 
-    def __init__(self, weeks: Sequence[str]) -> None:
-        self.weeks = tuple(weeks)
 
-    def get_ticks(self, min_: float, max_: float, max_ticks: int = 8) -> list[float]:
-        first, last = max(0, int(min_ + 0.999)), min(len(self.weeks) - 1, int(max_))
-        if last < first:
-            return []
-        step = max(1, -(-(last - first + 1) // max_ticks))
-        return [float(index) for index in range(first, last + 1, step)]
-
-    def get_labels_for_ticks(self, ticks: Sequence[float]) -> list[str]:
-        return [self.weeks[int(tick)].partition("-")[2] for tick in ticks]
+def count_ticks(values: Sequence[float | None], most: int = 5) -> list[float] | None:
+    """Whole-number ticks for the y axis of counts (plotext would label them 0.17, 0.33 …);
+    None when the values are not all whole numbers."""
+    known = [v for v in values if v is not None]
+    if not known or any(not float(v).is_integer() for v in known):
+        return None
+    low, high = int(min(known)), int(max(known))
+    step = max(1, -(-(high - low) // most))
+    return [float(tick) for tick in range(low, high + step, step)]
 
 
 def runs(values: Sequence[float | None]) -> list[tuple[list[float], list[float]]]:
@@ -68,12 +71,7 @@ class TrendChart(Vertical):
     DEFAULT_CSS = """
     TrendChart { height: auto; margin: 0 0 1 0; }
     TrendChart > .trend-title { height: 1; text-style: bold; }
-    TrendChart > PlotWidget { height: 10; }
-    /* Axes and ticks in the text colours, readable in every theme (the widget's own
-       default, $secondary, is dark blue on the dark theme). */
-    TrendChart > PlotWidget > .plot--axis { color: $foreground-muted; }
-    TrendChart > PlotWidget:focus > .plot--axis { color: $foreground-muted; }
-    TrendChart > PlotWidget > .plot--tick { color: $foreground; text-style: none; }
+    TrendChart > PlotextPlot { height: 10; }
     TrendChart > .trend-legend { height: auto; }
     """
 
@@ -92,10 +90,10 @@ class TrendChart(Vertical):
         if chart.target:
             title += Content.styled(f"   target: {clean_line(chart.target)}", "dim")
         yield Static(title, classes="trend-title")
-        yield PlotWidget(allow_pan_and_zoom=False)
+        yield PlotextPlot()
         yield Static(classes="trend-legend")
 
-    def colours(self) -> list[str]:
+    def colours(self) -> list[tuple[int, int, int]]:
         theme = self.app.current_theme
         # Six that differ in every theme (accent and warning are one colour in some).
         found = [
@@ -106,34 +104,37 @@ class TrendChart(Vertical):
             theme.foreground,
             theme.accent,
         ]
-        return [colour or "white" for colour in found]
+        return [Color.parse(colour or "white").rgb for colour in found]
 
     def on_mount(self) -> None:
         chart = self.chart
-        plot = self.query_one(PlotWidget)
-        plot.margin_top = 1
-        plot.margin_bottom = 2
-        plot.set_x_formatter(WeekAxis(self.weeks))
-        plot.set_xlimits(-0.5, len(self.weeks) - 0.5)
-        colours = self.colours()
-        legend: list[Content] = []
+        plot = self.query_one(PlotextPlot).plt
+        plot.xlim(-0.5, len(self.weeks) - 0.5)
+        plot.xticks(*week_ticks(self.weeks))
         hidden = chart.money and self.private
+        ticks = count_ticks([v for line in chart.lines for v in line.values])
+        if ticks is not None and not hidden:
+            plot.yticks(ticks, [f"{tick:,.0f}" for tick in ticks])
+        colours = self.colours()
+        # Only our own text reaches the plot (week names, numbers): its output is read back
+        # as ANSI, so no data may pass through it.
+        legend: list[Content] = []
         for number, line in enumerate(chart.lines):
             colour = colours[number % len(colours)]
             if not hidden:
                 self._draw(plot, line, colour)
-            legend.append(self._legend_line(line, colour))
+            legend.append(self._legend_line(line, Color(*colour).hex))
         if hidden:
             legend.insert(0, Content.styled("Hidden while privacy is on (P)", "dim italic"))
         self.query_one(".trend-legend", Static).update(Content("\n").join(legend))
 
     @staticmethod
-    def _draw(plot: PlotWidget, line: Series, colour: str) -> None:
+    def _draw(plot: Plot, line: Series, colour: tuple[int, int, int]) -> None:
         for xs, ys in runs(line.values):
             if len(xs) == 1:
-                plot.scatter(xs, ys, marker="●", marker_style=colour)
+                plot.scatter(xs, ys, marker="●", color=colour)
             else:
-                plot.plot(xs, ys, line_style=colour, hires_mode=HiResMode.BRAILLE)
+                plot.plot(xs, ys, marker="braille", color=colour)
 
     def _legend_line(self, line: Series, colour: str) -> Content:
         chart = self.chart
