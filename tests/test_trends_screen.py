@@ -159,3 +159,21 @@ def test_month_view_snapshot(demo_repo: Repository, snap_compare: Any) -> None:
 
     app = demo_app(demo_repo, screen="weekly", clock=lambda: CLOCK)
     assert snap_compare(app, terminal_size=SIZE, run_before=open_month)
+
+
+async def test_a_hostile_company_name_is_shown_as_text_in_the_legend(
+    demo_repo: Repository,
+) -> None:
+    company = demo_repo.companies()[0]
+    hostile = "[@click=app.quit]Evil[/] \x1b]52;c;eA==\x07Co"
+    demo_repo.save_changes(company, company.model_copy(update={"name": hostile}))
+    app = demo_app(demo_repo, screen="weekly", clock=lambda: CLOCK)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot, "T")
+        await pilot.press("l")
+        await settle(pilot)
+        p0 = next(c for c in screen.query(TrendChart) if c.chart.key == "bugs.p0")
+        legend = str(p0.query_one(".trend-legend").render())
+        assert "[@click=app.quit]Evil[/]" in legend
+        assert "\x1b" not in legend and "\x07" not in legend
+        assert app.is_running

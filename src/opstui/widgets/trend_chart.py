@@ -18,6 +18,9 @@ from opstui.domain.text import clean_line
 from opstui.domain.trends import Chart, Series
 from opstui.widgets.trend import sparkline_content
 
+LABEL_WIDTH = 28
+"""The legend's column of line names (companies, phases …); longer names end in "…"."""
+
 MASK = "$•••"
 """What a money figure shows while privacy is on."""
 
@@ -54,6 +57,10 @@ def runs(values: Sequence[float | None]) -> list[tuple[list[float], list[float]]
         current[0].append(float(index))
         current[1].append(value)
     return found
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def value_words(chart: Chart, value: float | None, *, private: bool = False) -> str:
@@ -148,7 +155,7 @@ class TrendChart(Vertical):
         over = sum(1 for i in range(len(line.values)) if line.is_over(i))
         return Content.assemble(
             Content.styled("━━ ", colour),
-            Content(f"{clean_line(line.label)[:22]:<22} "),
+            Content(f"{_fit(clean_line(line.label), LABEL_WIDTH):<{LABEL_WIDTH}} "),
             Content(MASK.ljust(len(line.values)))
             if hidden
             else sparkline_content(line.values, colour),
