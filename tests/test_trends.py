@@ -295,3 +295,31 @@ def test_a_new_workspace_has_a_review_of_gaps_and_its_live_week(
     _check_gfm(render_month(empty))
     assert date(2026, 7, 6) == week_monday(DEMO_WEEK)
     repo.close()
+
+
+def test_the_month_renders_on_github_as_written(demo_repo: Repository) -> None:
+    """GitHub's renderer (`cmark-gfm`, see test_export_gfm.py) makes no link or HTML of a
+    hostile company name, and every table keeps its columns."""
+    import shutil
+    import subprocess
+
+    cmark = shutil.which("cmark-gfm")
+    assert cmark is not None, "cmark-gfm (Debian package) is needed, as for test_export_gfm"
+    company = demo_repo.companies()[0]
+    hostile = "<script>x</script> www.evil.example [y](https://evil.example) | a"
+    demo_repo.save_changes(company, company.model_copy(update={"name": hostile}))
+    document = render_month(review_of(demo_repo, "month"), redact=True)
+    html = subprocess.run(
+        [cmark, "-e", "table", "-e", "autolink", "-e", "tagfilter", "--unsafe"],
+        input=document,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "<a " not in html and "<script" not in html
+    assert "&lt;script&gt;x&lt;/script&gt; www.evil.example" in html.replace("&#8288;", "")
+    for table in html.split("<table>")[1:]:
+        body = table.split("</table>")[0]
+        rows = body.split("<tr>")[1:]
+        widths = {row.count("<td") + row.count("<th") for row in rows}
+        assert len(widths) == 1, widths
