@@ -19,6 +19,7 @@ from opstui.modals.error import ErrorDialog
 from opstui.modals.export_preview import ExportPreview
 from opstui.screens.review import ReviewScreen
 from opstui.screens.weekly import WeeklyScreen
+from opstui.widgets.privacy import PRIVACY
 from opstui.widgets.trend_chart import TrendChart, runs, week_ticks
 from tests.app_harness import SIZE, demo_app, settle
 
@@ -97,19 +98,32 @@ async def test_the_palette_reaches_the_month_and_quarter_reviews(demo_repo: Repo
         assert app.screen.review.period.label == "Q3 2026"
 
 
-async def test_privacy_hides_the_money_charts(demo_repo: Repository) -> None:
+async def test_privacy_mode_hides_the_money_charts_and_turns_off_again(
+    demo_repo: Repository,
+) -> None:
     app = demo_app(demo_repo, screen="weekly", clock=lambda: CLOCK)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await opened(pilot, "Q")
-        arr = next(c for c in screen.query(TrendChart) if c.chart.key == "kpi.arr")
-        assert "$2,285,000" in str(arr.query_one(".trend-legend").render())
-        await pilot.press("P")
-        await settle(pilot)
-        arr = next(c for c in screen.query(TrendChart) if c.chart.key == "kpi.arr")
-        legend = str(arr.query_one(".trend-legend").render())
-        assert "2,285,000" not in legend and "Hidden while privacy is on" in legend
-        drawn = str(arr.query_one(PlotextPlot).render())
-        assert "2,2" not in drawn and "2,1" not in drawn  # no amount on the axis either
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await opened(pilot, "Q")
+            arr = next(c for c in screen.query(TrendChart) if c.chart.key == "kpi.arr")
+            assert "$2,285,000" in str(arr.query_one(".trend-legend").render())
+            await pilot.press("P")  # the session's privacy mode, from this screen's footer
+            await settle(pilot)
+            assert PRIVACY.active
+            assert "PRIVATE" in str(screen.query_one("#review-bar").render())
+            arr = next(c for c in screen.query(TrendChart) if c.chart.key == "kpi.arr")
+            legend = str(arr.query_one(".trend-legend").render())
+            assert "2,285,000" not in legend and "Hidden while privacy is on" in legend
+            drawn = str(arr.query_one(PlotextPlot).render())
+            assert "2,2" not in drawn and "2,1" not in drawn  # no amount on the axis either
+            await pilot.press("e")  # the preview starts redacted
+            await settle(pilot)
+            assert isinstance(app.screen, ExportPreview) and app.screen.redacted
+            await pilot.press("escape", "P")
+            await settle(pilot)
+            assert not PRIVACY.active
+    finally:
+        PRIVACY.turn_off()
 
 
 def test_a_gap_splits_the_line_and_the_axis_names_the_weeks() -> None:

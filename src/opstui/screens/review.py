@@ -21,6 +21,7 @@ from opstui.domain.trends import PeriodReview, ReviewPeriod, section_titles
 from opstui.export.review import render_review
 from opstui.modals.export_preview import ExportPreview
 from opstui.widgets.fitting_footer import FittingFooter
+from opstui.widgets.privacy import PRIVACY
 from opstui.widgets.trend_chart import TrendChart
 
 if TYPE_CHECKING:
@@ -42,7 +43,11 @@ class ReviewScreen(Screen[None]):
         Binding("h", "tab(-1)", "Previous section", id="review.previous_tab", show=False),
         Binding("l", "tab(1)", "Next section", id="review.next_tab", show=False),
         Binding(
-            "P", "privacy", "Privacy", id="review.privacy", tooltip="Hide money figures (ARR …)"
+            "P",
+            "privacy",
+            "Privacy",
+            id="review.privacy",
+            tooltip="Hide customer names and money on every screen (again: show them)",
         ),
         Binding(
             "e",
@@ -58,7 +63,11 @@ class ReviewScreen(Screen[None]):
         super().__init__()
         self.period = period
         self.review: PeriodReview | None = None
-        self.private = False
+
+    @property
+    def private(self) -> bool:
+        """Whether the session's privacy mode hides customer names and money."""
+        return PRIVACY.active
 
     @property
     def ops(self) -> OpsApp:
@@ -130,7 +139,7 @@ class ReviewScreen(Screen[None]):
             Content.styled(f"   [ ] {word}", "dim"),
         ]
         if self.private:
-            parts.append(Content.styled("   privacy on", "bold $primary"))
+            parts.append(Content.styled("  PRIVATE", "bold $warning"))
         self.query_one("#review-bar", Static).update(Content("").join(parts))
 
     # -- actions ------------------------------------------------------------------------------
@@ -149,7 +158,11 @@ class ReviewScreen(Screen[None]):
         tabs.active = f"section-{(active + step) % count}"
 
     def action_privacy(self) -> None:
-        self.private = not self.private
+        """The session's privacy mode (the app's key, shown in this screen's footer)."""
+        self.ops.action_privacy()
+
+    def privacy_changed(self) -> None:
+        """Privacy mode was turned on or off: every chart is drawn again."""
         if self.review is not None:
             self._loaded(self.review)
 

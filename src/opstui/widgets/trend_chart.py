@@ -14,15 +14,12 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
-from opstui.domain.text import clean_line
 from opstui.domain.trends import Chart, Series
+from opstui.widgets.privacy import MASKED_MONEY, shown_line
 from opstui.widgets.trend import sparkline_content
 
 LABEL_WIDTH = 28
 """The legend's column of line names (companies, phases …); longer names end in "…"."""
-
-MASK = "$•••"
-"""What a money figure shows while privacy is on."""
 
 
 def week_ticks(weeks: Sequence[str], most: int = 7) -> tuple[list[float], list[str]]:
@@ -67,7 +64,7 @@ def value_words(chart: Chart, value: float | None, *, private: bool = False) -> 
     if value is None:
         return "—"
     if chart.money:
-        return MASK if private else f"${value:,.0f}"
+        return MASKED_MONEY if private else f"${value:,.0f}"
     text = f"{value:,.{chart.decimals}f}"
     return f"{text}%" if chart.unit == "%" else text
 
@@ -93,9 +90,9 @@ class TrendChart(Vertical):
     def compose(self) -> ComposeResult:
         chart = self.chart
         unit = f" ({chart.unit})" if chart.unit and chart.unit not in ("%", "$") else ""
-        title = Content.styled(clean_line(chart.title + unit), "bold")
+        title = Content.styled(shown_line(chart.title + unit), "bold")
         if chart.target:
-            title += Content.styled(f"   target: {clean_line(chart.target)}", "dim")
+            title += Content.styled(f"   target: {shown_line(chart.target)}", "dim")
         yield Static(title, classes="trend-title")
         yield PlotextPlot()
         yield Static(classes="trend-legend")
@@ -155,8 +152,8 @@ class TrendChart(Vertical):
         over = sum(1 for i in range(len(line.values)) if line.is_over(i))
         return Content.assemble(
             Content.styled("━━ ", colour),
-            Content(f"{_fit(clean_line(line.label), LABEL_WIDTH):<{LABEL_WIDTH}} "),
-            Content(MASK.ljust(len(line.values)))
+            Content(f"{_fit(shown_line(line.label), LABEL_WIDTH):<{LABEL_WIDTH}} "),
+            Content(MASKED_MONEY.ljust(len(line.values)))
             if hidden
             else sparkline_content(line.values, colour),
             Content(f"  {last}"),

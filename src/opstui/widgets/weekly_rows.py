@@ -32,7 +32,7 @@ from opstui.domain.review import (
 )
 from opstui.domain.snapshot import COMPUTED_MARK, ComputedKpisFigure, RiskFigure, SnapshotData
 from opstui.widgets.customer_cells import nps_value
-from opstui.widgets.privacy import PRIVACY, shown_line
+from opstui.widgets.privacy import MONEY_FIELDS, PRIVACY, shown_line
 from opstui.widgets.problem_marks import mark_problems
 from opstui.widgets.trend import sparkline_content
 from opstui.widgets.virtual_table import Column, Row, text_cell
@@ -556,7 +556,8 @@ def kpi_content(
     def spark(key: str) -> Content:
         if history is None:
             return Content("")
-        if not key or key not in history:
+        # In privacy mode the shape of ARR or pipeline is hidden with its amounts.
+        if not key or key not in history or (PRIVACY.active and key in MONEY_FIELDS):
             return Content(" " * (SPARK_WEEKS + 2))
         values = (*history[key], current.get(key))
         return sparkline_content(values[-SPARK_WEEKS:], "$accent") + Content("  ")
