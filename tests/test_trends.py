@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from opstui.cli import main
 from opstui.data.config import Config
 from opstui.data.figures import week_bug_matrix
+from opstui.data.messages import ExportRequest
 from opstui.data.repository import Repository
 from opstui.data.review import freeze_week, unfreeze_week, week_kpi_figures
 from opstui.data.sample import DEMO_TODAY, DEMO_WEEK
@@ -27,6 +29,7 @@ from opstui.domain.trends import (
     sparkline,
 )
 from opstui.domain.weeks import month_weeks, quarter_weeks, week_monday
+from opstui.export.kinds import KINDS
 from opstui.export.redact import MASKED_MONEY
 from opstui.export.review import render_month, render_quarter, render_review
 from opstui.widgets.bug_matrix import matrix_content
@@ -323,3 +326,25 @@ def test_the_month_renders_on_github_as_written(demo_repo: Repository) -> None:
         rows = body.split("<tr>")[1:]
         widths = {row.count("<td") + row.count("<th") for row in rows}
         assert len(widths) == 1, widths
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"), [("month", "demo-month-2026-07.md"), ("quarter", "demo-quarter-2026-Q3.md")]
+)
+def test_opstui_export_kind_month_and_quarter_write_the_golden_files(
+    demo_path: Path, capsys: pytest.CaptureFixture[str], kind: str, name: str
+) -> None:
+    code = main(
+        ["export", str(demo_path), "--week", DEMO_WEEK, "--kind", kind, "--as-of", "2026-07-06"]
+    )
+    assert code == 0
+    assert capsys.readouterr().out == (GOLDEN / name).read_text(encoding="utf-8")
+    # The registry's kind is the one the message preview offers.
+    assert KINDS[kind].title in ("Monthly deep dive", "Quarterly review")
+    request = ExportRequest(DEMO_WEEK, KINDS[kind].day(DEMO_WEEK, DEMO_TODAY))
+    repo = Repository.open_readonly(demo_path)
+    try:
+        redacted = KINDS[kind].prepare(repo, request)(True)
+    finally:
+        repo.close()
+    assert "2,285,000" not in redacted and MASKED_MONEY in redacted

@@ -60,12 +60,12 @@ async def test_t_on_the_weekly_screen_opens_the_trends_of_the_13_weeks(
         assert isinstance(app.screen, WeeklyScreen)
 
 
-async def test_m_opens_the_month_its_agenda_as_tabs_and_brackets_move_by_month(
+async def test_d_opens_the_month_its_agenda_as_tabs_and_brackets_move_by_month(
     demo_repo: Repository,
 ) -> None:
     app = demo_app(demo_repo, screen="weekly", clock=lambda: CLOCK)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await opened(pilot, "M")
+        screen = await opened(pilot, "D")
         assert screen.review is not None and screen.review.period.label == "July 2026"
         tabs = screen.query_one(TabbedContent)
         labels = [str(tab.label) for tab in tabs.query(Tab)]
@@ -144,7 +144,7 @@ async def test_the_reviews_open_on_a_new_workspace(tmp_path: Path, companies: in
         repo.add(Company(name="Acme Software"))
     app = demo_app(repo, screen="weekly", clock=lambda: CLOCK)
     async with app.run_test(size=SIZE) as pilot:
-        for key in ("T", "M", "Q"):
+        for key in ("T", "D", "Q"):
             screen = await opened(pilot, key)
             assert screen.review is not None
             assert not [s for s in app.screen_stack if isinstance(s, ErrorDialog)]
@@ -169,7 +169,7 @@ def test_trends_view_snapshot(demo_repo: Repository, snap_compare: Any) -> None:
 
 def test_month_view_snapshot(demo_repo: Repository, snap_compare: Any) -> None:
     async def open_month(pilot: Pilot[int]) -> None:
-        await opened(pilot, "M")
+        await opened(pilot, "D")
 
     app = demo_app(demo_repo, screen="weekly", clock=lambda: CLOCK)
     assert snap_compare(app, terminal_size=SIZE, run_before=open_month)

@@ -26,12 +26,15 @@ from opstui.data.messages import (
 )
 from opstui.data.repository import Repository
 from opstui.data.review import snapshot_date
+from opstui.data.trends import load_review
+from opstui.domain.trends import PeriodKind, ReviewPeriod
 from opstui.domain.weeks import week_monday
 from opstui.export.action_list import render_actions
 from opstui.export.friday import render_friday
 from opstui.export.markdown import render_week
 from opstui.export.postmortem import render_postmortem
 from opstui.export.preread import render_preread
+from opstui.export.review import render_month, render_quarter
 from opstui.export.summary import render_summary
 
 Render = Callable[[bool], str]
@@ -155,5 +158,43 @@ register(
         "a P0's timeline, impact, root cause, resolution, prevention and action items (--bug)",
         lambda repo, request: partial(render_postmortem, postmortem_figures(repo, request)),
         needs_bug=True,
+    )
+)
+
+
+def _period(kind: PeriodKind, repo: Repository, request: ExportRequest) -> Render:
+    """The month or quarter holding the week (its Thursday's), from the trends' loader the
+    review screens read: frozen weeks from their snapshots, the week itself live when it is
+    not frozen, as of the request's day."""
+    review = load_review(
+        repo,
+        ReviewPeriod(kind, request.week),
+        live_week=request.week,
+        today=request.as_of,
+        targets=request.targets,
+        health=request.health,
+    )
+    document = render_month if kind == "month" else render_quarter
+
+    def render(redact: bool) -> str:
+        return document(review, redact=redact)
+
+    return render
+
+
+register(
+    ExportKind(
+        "month",
+        "Monthly deep dive",
+        "the month holding the week: each deep-dive agenda item's trends, week by week",
+        partial(_period, "month"),
+    )
+)
+register(
+    ExportKind(
+        "quarter",
+        "Quarterly review",
+        "the quarter holding the week: the strategic and roadmap reviews' trends, week by week",
+        partial(_period, "quarter"),
     )
 )
