@@ -246,7 +246,9 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             help="which Markdown document: weekly (default: the week's review), preread "
             "(plus deep dives, pre-read status, synergies), summary (the executive summary "
             "after the meeting), actions (by owner and company), friday (the company-wide "
-            "update), postmortem (a P0's post-incident review, with --bug ID)",
+            "update), month (the monthly deep dive of the week's month, its trends week by week), "
+            "quarter (the quarterly strategic and roadmap review, the same way), postmortem (a "
+            "P0's post-incident review, with --bug ID)",
         )
         parser.add_argument(
             "--bug",
