@@ -239,8 +239,9 @@ def test_two_people_in_two_browsers_sign_in_and_see_each_others_changes(
     type_keys(daniel, "S")
     wait_for(daniel, "Pre-read of Daniel Okafor")
     time.sleep(0.5)  # the first part has focus once the form is drawn
-    for number in range(1, 5):
+    for number in range(1, 5):  # a part, then tab to the next, at a person's pace
         type_keys(daniel, f"Part {number} written in the browser\t")
+        time.sleep(0.5)
     type_keys(daniel, Keys.CONTROL + "r")
     deadline = time.monotonic() + WAIT_SECONDS
     while "awaiting the director" not in (line := _line_of(screen_text(ana), "Daniel Okafor")):
