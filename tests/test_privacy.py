@@ -31,9 +31,15 @@ def drawn(app: OpsApp) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
+def named(text: str, names: list[str]) -> list[str]:
+    """The customer names `text` shows."""
+    return [name for name in names if name in text]
+
+
 def leaks(text: str, names: list[str]) -> list[str]:
+    """The customer names and amounts of money `text` shows."""
     text = text.replace("over $5K", "")  # a decision category's label, not data
-    found = [name for name in names if name in text]
+    found = named(text, names)
     found += MONEY.findall(text)
     return found
 
@@ -143,7 +149,7 @@ async def test_the_export_preview_stays_redacted(demo_repo: Repository, names: l
         assert isinstance(preview, ExportPreview)
         text = preview.query_one(TextArea).text
         assert "Customer names and money amounts are redacted" in text
-        assert not [name for name in names if name in text]
+        assert not named(text, names)
         await pilot.press("ctrl+r")  # cannot be shown unredacted while privacy is on
         await settle(pilot)
         assert preview.query_one(TextArea).text == text
@@ -160,7 +166,7 @@ async def test_notifications_and_the_palette_use_the_aliases(
         await pilot.press("E")  # raise or clear the escalation of the first customer
         await settle(pilot)
         messages = " ".join(n.message for n in app._notifications)
-        assert "escalat" in messages and not [name for name in names if name in messages]
+        assert "escalat" in messages and not named(messages, names)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Customer 1")
@@ -168,7 +174,7 @@ async def test_notifications_and_the_palette_use_the_aliases(
         await pilot.pause(0.3)
         palette = drawn(app)
         assert re.search("Customer: Customer ?1", palette)
-        assert not [name for name in names if name in palette]
+        assert not named(palette, names)
 
 
 async def test_a_new_customer_added_elsewhere_is_hidden_too(
@@ -224,9 +230,9 @@ async def test_meeting_notes_stay_masked_and_a_note_is_added_after_them(
         assert notes.text == stored
         await pilot.press("P")
         await settle(pilot)
-        assert not [name for name in names if name in notes.text] and notes.read_only
+        assert not named(notes.text, names) and notes.read_only
         await pilot.press("e", *"Call the CFO", "escape")
         await settle(pilot)
         assert demo_repo.meeting_notes("2026-W28")[key] == f"{stored}\nCall the CFO"
         assert notes.read_only and "Call the CFO" in notes.text
-        assert not [name for name in names if name in drawn(app)]
+        assert not named(drawn(app), names)

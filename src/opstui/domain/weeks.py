@@ -85,7 +85,7 @@ def preread_week(today: date) -> str:
 # for the year, applied to months. Every week is in exactly one month, a month has four or
 # five weeks and a quarter thirteen (fourteen in the last quarter of a 53-week year).
 
-_MONTH_NAMES = (
+MONTH_NAMES = (
     "January",
     "February",
     "March",
@@ -99,6 +99,8 @@ _MONTH_NAMES = (
     "November",
     "December",
 )
+"""The months in English, spelled here rather than by `strftime` (whose names follow the
+process locale): the same data gives the same words on every machine."""
 
 
 def week_thursday(week: str) -> date:
@@ -135,4 +137,4 @@ def quarter_weeks(year: int, quarter: int) -> tuple[str, ...]:
 
 def month_name(year: int, month: int) -> str:
     """ "July 2026"."""
-    return f"{_MONTH_NAMES[month - 1]} {year}"
+    return f"{MONTH_NAMES[month - 1]} {year}"

@@ -15,6 +15,8 @@ from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
+from opstui.domain.weeks import MONTH_NAMES
+
 _LABELS = {
     "pm": "PM",
     "arr": "ARR",
@@ -25,10 +27,6 @@ _LABELS = {
     "test_coverage_pct": "Test coverage",
     "csm": "CSM",
 }
-_MONTHS = (
-    *("January", "February", "March", "April", "May", "June"),
-    *("July", "August", "September", "October", "November", "December"),
-)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DATE = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
 _DATETIME = {"datetime_type", "datetime_parsing", "datetime_from_date_parsing"}
@@ -63,7 +61,7 @@ def _not_a_date(value: object) -> str:
             try:
                 date(year, month, day)
             except ValueError:
-                return f"{day} {_MONTHS[month - 1]} {year} is not a date"
+                return f"{day} {MONTH_NAMES[month - 1]} {year} is not a date"
         else:
             return f"{quoted(value)} is not a date: there is no month {month}"
     return f"{quoted(value)} is not a date (YYYY-MM-DD)"

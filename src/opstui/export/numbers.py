@@ -9,24 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from opstui.domain.bugs import trend
+from opstui.domain.weeks import MONTH_NAMES
 
 MISSING = "—"
 """What a cell shows for a figure that does not exist (no date, no previous value)."""
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def number(value: float) -> str:
@@ -66,7 +52,7 @@ def month_day(day: date | None, year: int) -> str:
     """ "July 9" (the seed's milestone style); the year is added when it is not `year`."""
     if day is None:
         return MISSING
-    text = f"{_MONTHS[day.month - 1]} {day.day}"
+    text = f"{MONTH_NAMES[day.month - 1]} {day.day}"
     return text if day.year == year else f"{text}, {day.year}"
 
 
@@ -74,13 +60,13 @@ def day_month(day: date | None, year: int) -> str:
     """ "12 July" (the seed's completion-date style); the year is added when not `year`."""
     if day is None:
         return MISSING
-    text = f"{day.day} {_MONTHS[day.month - 1]}"
+    text = f"{day.day} {MONTH_NAMES[day.month - 1]}"
     return text if day.year == year else f"{text} {day.year}"
 
 
 def full_date(day: date) -> str:
     """ "6 July 2026"."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def day_time(moment: datetime | None, year: int) -> str:
