@@ -8,8 +8,8 @@ and the frame's text (the rows it should show are in it), so the time is that of
 frame that really shows the result, never a frame drawn before the work was done. No
 `pilot.pause()` sits between the key and the clock.
 
-`python -m bench.frames open|session WORKSPACE` runs one measurement and prints its
-milliseconds as JSON: the harness starts a fresh interpreter for each, as the app would
+`python -m bench.frames open|customers|changes|session WORKSPACE` runs one measurement and
+prints its milliseconds as JSON: the harness starts a fresh interpreter for each, as the app would
 have, so no garbage of an earlier measurement lengthens the collector's pauses in a later.
 """
 
@@ -27,16 +27,19 @@ from typing import Any
 
 from textual import events
 from textual.app import App
+from textual.command import CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, TabbedContent
 
 from bench.terminal import COLUMNS, LINES, visible_text
 from opstui.app import OpsApp
 from opstui.data.config import Config
 from opstui.data.repository import Repository
 from opstui.screens.bugs import BugsScreen
+from opstui.screens.customers import CustomersScreen
 from opstui.screens.portfolio import PortfolioScreen
+from opstui.screens.weekly import WeeklyScreen
 from opstui.widgets.virtual_table import Row, VirtualTable
 
 FrameCheck = Callable[[str], bool]
@@ -164,8 +167,8 @@ async def _started(pilot: Pilot[Any]) -> None:
 # -- the measurements -------------------------------------------------------------------------
 
 
-async def bugs_screen_open(path: Path, today: date) -> float:
-    """From `2` on a freshly started app until the bugs screen's first rows are drawn (ms)."""
+async def _screen_open(path: Path, today: date, key: str, screen_type: type[Screen[Any]]) -> float:
+    """From `key` on a freshly started app until that screen's first rows are drawn (ms)."""
     app, repo = _open_app(path, today)
     try:
         async with app.run_test(size=(COLUMNS, LINES), notifications=True) as pilot:
@@ -175,12 +178,48 @@ async def bugs_screen_open(path: Path, today: date) -> float:
             def first_rows(text: str) -> bool:
                 screen = app.screen
                 return (
-                    isinstance(screen, BugsScreen)
-                    and screen.is_loaded
-                    and shows_table(screen.table, text)
+                    isinstance(screen, screen_type)
+                    and getattr(screen, "is_loaded", False)
+                    and shows_table(screen.table, text)  # type: ignore[attr-defined]
                 )
 
-            elapsed = await probe.key("2", first_rows)
+            elapsed = await probe.key(key, first_rows)
+            await settle(pilot)
+            return elapsed
+    finally:
+        repo.close()
+
+
+async def bugs_screen_open(path: Path, today: date) -> float:
+    """From `2` on a freshly started app until the bugs screen's first rows are drawn (ms)."""
+    return await _screen_open(path, today, "2", BugsScreen)
+
+
+async def customers_screen_open(path: Path, today: date) -> float:
+    """From `3` on a freshly started app until the customers' first rows are drawn (ms)."""
+    return await _screen_open(path, today, "3", CustomersScreen)
+
+
+async def changes_tab(path: Path, today: date) -> float:
+    """From choosing the weekly screen's Changes tab (the live week) until its lines show."""
+    app, repo = _open_app(path, today)
+    try:
+        async with app.run_test(size=(COLUMNS, LINES), notifications=True) as pilot:
+            await _started(pilot)
+            await pilot.press("4")
+            await wait_until(lambda: isinstance(app.screen, WeeklyScreen) and app.screen.is_loaded)
+            await settle(pilot)
+            weekly = app.screen
+            assert isinstance(weekly, WeeklyScreen)
+            probe = FrameProbe(app)
+            tabs = weekly.query_one(TabbedContent)
+
+            def shows_changes(text: str) -> bool:
+                return weekly.tab == "changes" and (
+                    "Changes since" in text or "No earlier snapshot" in text
+                )
+
+            elapsed = await probe.after(lambda: setattr(tabs, "active", "changes"), shows_changes)
             await settle(pilot)
             return elapsed
     finally:
@@ -192,6 +231,8 @@ class SessionTimes:
     """Milliseconds per key, from one app driven through filters and a triage."""
 
     portfolio_filter: list[float] = field(default_factory=list)
+    palette: list[float] = field(default_factory=list)
+    """The palette's jump search: each letter typed to the frame with its hits."""
     bugs_filter: list[float] = field(default_factory=list)
     triage: list[float] = field(default_factory=list)
     sort: list[float] = field(default_factory=list)
@@ -223,6 +264,41 @@ async def _type_filter(
     return times
 
 
+async def _type_palette(pilot: Pilot[Any], probe: FrameProbe, word: str) -> list[float]:
+    """`ctrl+p`, then `word` letter by letter, each timed to the frame showing its hits."""
+    app = pilot.app
+    await probe.key("ctrl+p", lambda text: isinstance(app.screen, CommandPalette))
+    await settle(pilot)
+    palette = app.screen
+    assert isinstance(palette, CommandPalette)
+    command_input = palette.query_one(CommandInput)
+    hits = palette.query_one(CommandList)
+    shown: dict[str, str] = {}
+    """The query whose gathered hits the list holds now, by the palette's own refresh."""
+    refresh = palette._refresh_command_list
+
+    def refreshed(*arguments: Any) -> None:
+        refresh(*arguments)
+        shown["query"] = command_input.value
+
+    palette._refresh_command_list = refreshed  # type: ignore[method-assign,assignment]
+    times = []
+    for length in range(1, len(word) + 1):
+        typed = word[:length]
+
+        def found(text: str, typed: str = typed) -> bool:
+            if shown.get("query") != typed or not hits.option_count:
+                return False
+            first = str(hits.get_option_at_index(0).prompt).split("\n")[0]
+            return first[:30].strip() in text
+
+        times.append(await probe.key(word[length - 1], found))
+        await settle(pilot)
+    await probe.key("escape", lambda text: not isinstance(app.screen, CommandPalette))
+    await settle(pilot)
+    return times
+
+
 async def interaction_session(
     path: Path,
     today: date,
@@ -249,6 +325,8 @@ async def interaction_session(
                 times.portfolio_filter += await _type_filter(
                     pilot, probe, portfolio.table, portfolio.filter_input, portfolio_word
                 )
+            for _ in range(repeats):
+                times.palette += await _type_palette(pilot, probe, portfolio_word)
 
             await probe.key("2", lambda text: isinstance(app.screen, BugsScreen))
             await settle(pilot)
@@ -296,7 +374,7 @@ async def interaction_session(
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.frames")
-    parser.add_argument("what", choices=("open", "session"))
+    parser.add_argument("what", choices=("open", "customers", "changes", "session"))
     parser.add_argument("workspace", type=Path)
     parser.add_argument("--today", type=date.fromisoformat, required=True)
     parser.add_argument("--repeats", type=int, default=1)
@@ -304,8 +382,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bugs-word", default="timeout")
     parser.add_argument("--triage-steps", type=int, default=10)
     args = parser.parse_args(argv)
-    if args.what == "open":
-        result: object = asyncio.run(bugs_screen_open(args.workspace, args.today))
+    opening = {"open": bugs_screen_open, "customers": customers_screen_open, "changes": changes_tab}
+    if args.what in opening:
+        result: object = asyncio.run(opening[args.what](args.workspace, args.today))
     else:
         times = asyncio.run(
             interaction_session(
@@ -319,6 +398,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         result = {
             "portfolio_filter": times.portfolio_filter,
+            "palette": times.palette,
             "bugs_filter": times.bugs_filter,
             "triage": times.triage,
             "sort": times.sort,

@@ -33,7 +33,7 @@ from bench.importing import measure_import, run_measured
 from bench.report import SIZE_INDEPENDENT, Results, machine, markdown
 from bench.terminal import TerminalError, TerminalSession, peak_rss_mb, terminal_env
 from bench.workspaces import DEFAULT_CACHE, WorkspaceSize, cached_workspace, working_copy
-from opstui.data.sample import DEMO_TODAY, DEMO_WEEK
+from opstui.data.sample import DEMO_TODAY, DEMO_WEEK, generate
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -140,13 +140,22 @@ FIRST_DATA: Stage = ("cold_start", ["On track"])  # the portfolio's summary and 
 
 
 def measure_cold_start(
-    plan: Plan, workspaces: dict[int, Path], results: Results, env: dict[str, str], cwd: Path
+    plan: Plan,
+    workspaces: dict[int, Path],
+    results: Results,
+    env: dict[str, str],
+    cwd: Path,
+    demo: Path | None = None,
 ) -> None:
-    """`opstui WORKSPACE` until the portfolio's figures show, next to the smallest app."""
+    """`opstui WORKSPACE` until the portfolio's figures show, next to the smallest app (and
+    the demo workspace as `opstui sample` makes it, when given)."""
     minimal = [sys.executable, str(MINIMAL_APP)]
     runs: list[tuple[int, list[str], list[Stage]]] = []
     for _ in range(plan.repeats):  # interleaved, so drifting noise hits both alike
         runs.append((SIZE_INDEPENDENT, minimal, [("minimal_app", ["ready"])]))
+        if demo is not None:
+            stages = [("cold_frame_demo", FIRST_FRAME[1]), ("cold_start_demo", FIRST_DATA[1])]
+            runs.append((SIZE_INDEPENDENT, _opstui(str(demo)), stages))
         for bugs, path in sorted(workspaces.items()):
             runs.append((bugs, _opstui(str(path)), [FIRST_FRAME, FIRST_DATA]))
     if plan.warmup:  # unrecorded
@@ -211,9 +220,14 @@ def measure_in_process(
     for bugs, path in sorted(workspaces.items()):
         progress(f"in-process, {bugs:,} bugs")
         for _ in range(plan.repeats):
-            opened = _fresh_process(["open", str(path)], env)
-            assert isinstance(opened, float)
-            results.add("bugs_open", bugs, opened)
+            for what, key in (
+                ("open", "bugs_open"),
+                ("customers", "customers_open"),
+                ("changes", "changes_tab"),
+            ):
+                opened = _fresh_process([what, str(path)], env)
+                assert isinstance(opened, float)
+                results.add(key, bugs, opened)
         copy = working_copy(path, scratch, f"triage-{bugs}.db")  # the triage writes
         session = _fresh_process(
             [
@@ -227,7 +241,7 @@ def measure_in_process(
             env,
         )
         assert isinstance(session, dict)
-        for key in ("portfolio_filter", "bugs_filter", "triage", "sort"):
+        for key in ("portfolio_filter", "palette", "bugs_filter", "triage", "sort"):
             results.add(key, bugs, *session[key])
 
 
@@ -301,7 +315,8 @@ def run_benchmark(plan: Plan, cache: Path = DEFAULT_CACHE, progress: Progress = 
             results.load = (load_before, os.getloadavg()[0])
             return results
         progress("cold start (pseudo-terminal)")
-        measure_cold_start(plan, workspaces, results, env, scratch)
+        demo_file = generate(scratch / "demo.db")  # what `opstui sample` and `opstui demo` open
+        measure_cold_start(plan, workspaces, results, env, scratch, demo_file)
         progress("bugs screen launch and peak RSS (pseudo-terminal)")
         measure_terminal_bugs(plan, workspaces, results, env, scratch)
         measure_in_process(plan, workspaces, results, env, scratch, progress)

@@ -323,3 +323,39 @@ async def test_the_palette_reads_names_once_per_opening_and_no_records(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CustomersScreen)
+
+
+async def test_a_short_palette_query_lists_the_closest_names_not_every_one(
+    demo_repo: Repository,
+) -> None:
+    from opstui.commands import MAX_JUMP_HITS
+
+    company = demo_repo.companies()[0]
+    for number in range(MAX_JUMP_HITS * 3):
+        demo_repo.add_project(
+            Project(name=f"Billing step {number}", company_id=company.id), DEMO_TODAY
+        )
+    demo_repo.add_project(Project(name="Zeta", company_id=company.id), DEMO_TODAY)
+    demo_repo.add_project(Project(name="Quiet zone", company_id=company.id), DEMO_TODAY)
+    app = demo_app(demo_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", "z")
+        await pilot.pause(0.6)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        prompts = [
+            str(option.prompt).splitlines()[0]
+            for option in palette.query_one("CommandList").options
+        ]
+        names = [prompt for prompt in prompts if prompt.startswith(("Project: ", "Customer: "))]
+        assert len(names) <= MAX_JUMP_HITS
+        # A name starting with the query and one with a word starting with it are listed.
+        assert "Project: Zeta" in names and "Project: Quiet zone" in names
+        await pilot.press("backspace", *"step 7")
+        await pilot.pause(0.6)
+        prompts = [
+            str(option.prompt).splitlines()[0]
+            for option in palette.query_one("CommandList").options
+        ]
+        assert prompts[0] == "Project: Billing step 7"

@@ -4,6 +4,7 @@ bug or customer by fuzzy name."""
 from __future__ import annotations
 
 import asyncio
+import heapq
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from opstui.app import OpsApp
 
 MAX_BUG_HITS = 20
+MAX_JUMP_HITS = 40
+"""Projects and customers listed for one query: the closest names, never thousands."""
+WORD_STARTS = frozenset(" -_/(&.,'")
 
 
 class ActionCommands(Provider):
@@ -72,8 +76,20 @@ class _Target:
     help: str
 
 
-YIELD_EVERY = 400
+YIELD_EVERY = 2000
 """Names matched between two returns to the event loop: typing stays responsive."""
+
+
+def closeness(folded: str, query: str) -> int:
+    """How closely a name (lower case) holding `query`'s letters in order matches it: 0 when
+    the name starts with the query, 1 when a word of it does, 2 when it holds the query
+    anywhere, 3 when it holds only the letters apart."""
+    at = folded.find(query)
+    if at < 0:
+        return 3
+    if at == 0:
+        return 0
+    return 1 if folded[at - 1] in WORD_STARTS else 2
 
 
 class JumpCommands(Provider):
@@ -110,13 +126,19 @@ class JumpCommands(Provider):
         if self._targets is None:
             self._targets = self._read_targets()
         # The matcher scores only names holding the query's letters in order (the names
-        # it would score above zero); a compiled pattern finds those much faster.
-        holds = re.compile(".*?".join(re.escape(letter) for letter in query.lower()), re.S).search
+        # it would score above zero); a compiled pattern finds those much faster. Of those,
+        # the closest few are scored and shown: a short query holds in most names, and
+        # scoring and listing thousands of them would stall every keystroke.
+        folded_query = query.lower().strip()
+        holds = re.compile(".*?".join(re.escape(letter) for letter in folded_query), re.S).search
+        candidates: list[tuple[int, int, int, _Target]] = []
         for number, target in enumerate(self._targets):
             if number % YIELD_EVERY == 0:
                 await asyncio.sleep(0)
-            if holds(target.folded) is None:
-                continue
+            if holds(target.folded) is not None:
+                rank = closeness(target.folded, folded_query)
+                candidates.append((rank, len(target.folded), number, target))
+        for *_, target in heapq.nsmallest(MAX_JUMP_HITS, candidates):
             score = matcher.match(target.name)
             if score > 0:
                 yield Hit(
