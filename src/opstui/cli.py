@@ -325,7 +325,9 @@ def _run_app(workspace: Path, args: argparse.Namespace, *, demo: bool = False) -
     from opstui.serve import is_served
 
     config = load_config()
-    repo = Repository.open(workspace)
+    # The whole file is checked for damage after the first screen shows; until the check
+    # has passed nothing is written (a damaged file is refused at the first write).
+    repo = Repository.open(workspace, check_later=True)
     if is_served():
         return _run_served(repo, config, args)
     as_of: date | None = args.as_of

@@ -51,6 +51,9 @@ _CHANGES = {
 }
 
 
+_SCHEMA_TABLES = {"sqlite_master", "sqlite_temp_master", "sqlite_schema", "sqlite_temp_schema"}
+
+
 def first_keyword(sql: str) -> str:
     """The first keyword of a statement, upper-cased, past blanks, `;` and comments (as
     sqlite-utils reads it); empty when there is none."""
@@ -227,9 +230,16 @@ class WorkspaceDatabase:
 
 def _refuse_changes_until(check: DamageCheck) -> Any:
     def authorize(
-        action: int, _first: str | None, _second: str | None, database: str | None, _: str | None
+        action: int, table: str | None, _second: str | None, database: str | None, _: str | None
     ) -> int:
-        if action in _CHANGES and database != "temp" and not check.passed:
+        # SQLite's own bookkeeping of the schema (reading a table-valued pragma, say) asks
+        # too; a change to the schema is asked as the CREATE, DROP or ALTER it is.
+        if (
+            action in _CHANGES
+            and database != "temp"
+            and table not in _SCHEMA_TABLES
+            and not check.passed
+        ):
             return sqlite3.SQLITE_DENY
         return sqlite3.SQLITE_OK
 

@@ -269,6 +269,11 @@ class DamageCheck:
         """The file was checked and is not damaged."""
         return self._ran and self._damage is None
 
+    @property
+    def damaged(self) -> bool:
+        """The file was checked and is damaged: nothing is ever written to it."""
+        return self._damage is not None
+
     def run(self) -> None:
         """Check the file, unless that was done; raise `WorkspaceError` if it is damaged
         (each time it is asked), or if it could not be checked this time (busy, say)."""
