@@ -82,9 +82,9 @@ class RowProblemsFound(Message):
 EXTERNAL_CHECK_SECONDS = 1.5
 """How often the app asks SQLite whether another process has committed."""
 
-DAMAGE_CHECK_AFTER_SECONDS = 2.0
-"""When the workspace's damage check starts at the latest, if the first screen has not
-shown its data by then (it starts as soon as that screen has)."""
+START_UP_SECONDS = 2.0
+"""When the work that waits for the first screen's data (the workspace's damage check, the
+garbage collector) starts at the latest, if that screen has not shown its data by then."""
 
 ROW_PROBLEMS_SHOWN = 5
 """How many row problems a notification spells out; `opstui check` lists them all."""
@@ -178,7 +178,7 @@ class OpsApp(App[int]):
         self.set_keymap(keymap)
         for warning in warnings:
             self.notify(warning, title="Keymap", severity="warning", timeout=15)
-        self.set_timer(DAMAGE_CHECK_AFTER_SECONDS, self.check_for_damage)
+        self.set_timer(START_UP_SECONDS, self._start_up_over)
         if self.sign_in is not None:
             from opstui.screens.sign_in import SignInScreen
 
@@ -235,8 +235,15 @@ class OpsApp(App[int]):
         # What exists now lives as long as the app: keep it out of every future collection,
         # so a keystroke never waits for a full pass over it.
         gc.freeze()
+        gc.enable()  # `opstui` starts with no collection until now
         if self.ask_user:
             self.ask_who()
+
+    def _start_up_over(self) -> None:
+        """The first screen is slow to show its data (or waits for a sign-in): what waits
+        for it starts anyway."""
+        self.check_for_damage()
+        gc.enable()
 
     def ask_who(self) -> None:
         """Ask who is at the keyboard, from the workspace's people; remembered in the

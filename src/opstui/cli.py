@@ -319,6 +319,11 @@ def _week_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_app(workspace: Path, args: argparse.Namespace, *, demo: bool = False) -> int:
+    import gc
+
+    # Start-up builds a great many objects and frees few: collecting meanwhile only delays
+    # the first screen. The app collects again once that screen shows its data.
+    gc.disable()
     from opstui.data.config import load_config
     from opstui.data.identity import login_name, named_user
     from opstui.data.repository import Repository
