@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -15,21 +15,22 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from opstui.commands import ActionCommands, JumpCommands
 from opstui.data.config import Config, ConfigError, save_config
-from opstui.data.figures import current_escalations
 from opstui.data.repository import Repository
+from opstui.data.workspace import WorkspaceError
 from opstui.domain.models import Person
 from opstui.domain.text import clean_line, clean_text
 from opstui.keymap import known_binding_ids, unknown_binding_warnings, usable_keymap
 from opstui.modals.error import ErrorDialog
-from opstui.modals.goto import GotoPrompt
-from opstui.modals.help import HelpScreen, help_groups
 from opstui.screens.base import OpsScreen
-from opstui.screens.sign_in import SignIn, SignInScreen
 from opstui.session import Session
 from opstui.themes import THEMES
 from opstui.widgets.privacy import PRIVACY, PRIVACY_BINDING, PRIVATE_WORDS
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from opstui.screens.sign_in import SignIn
 
 
 def _portfolio_screen() -> Screen[Any]:
@@ -62,12 +63,28 @@ def _setup_screen() -> Screen[Any]:
     return SetupScreen()
 
 
+def _action_commands() -> type[Provider]:
+    from opstui.commands import ActionCommands
+
+    return ActionCommands
+
+
+def _jump_commands() -> type[Provider]:
+    from opstui.commands import JumpCommands
+
+    return JumpCommands
+
+
 class RowProblemsFound(Message):
     """Rows that break the model were read (in any thread): the app says so once."""
 
 
 EXTERNAL_CHECK_SECONDS = 1.5
 """How often the app asks SQLite whether another process has committed."""
+
+START_UP_SECONDS = 2.0
+"""When the work that waits for the first screen's data (the workspace's damage check, the
+garbage collector) starts at the latest, if that screen has not shown its data by then."""
 
 ROW_PROBLEMS_SHOWN = 5
 """How many row problems a notification spells out; `opstui check` lists them all."""
@@ -86,7 +103,8 @@ class OpsApp(App[int]):
         "setup": lambda: _setup_screen(),
     }
     """Each screen is imported when first shown: start-up pays only for the first one."""
-    COMMANDS = App.COMMANDS | {ActionCommands, JumpCommands}
+    COMMANDS = App.COMMANDS | {_action_commands, _jump_commands}
+    """The palette's commands, imported when it first opens."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave opstui"),
         Binding("question_mark", "help", "Keys", id="app.help", tooltip="Every key of this screen"),
@@ -139,6 +157,7 @@ class OpsApp(App[int]):
         self._data_version: int | None = None
         self._showing_error = False
         self._started_up = False
+        self._damage_check_started = False
         PRIVACY.turn_off()  # a new session starts with names shown
         self._keymap: dict[str, str] = {}
         super().__init__()
@@ -159,7 +178,10 @@ class OpsApp(App[int]):
         self.set_keymap(keymap)
         for warning in warnings:
             self.notify(warning, title="Keymap", severity="warning", timeout=15)
+        self.set_timer(START_UP_SECONDS, self._start_up_over)
         if self.sign_in is not None:
+            from opstui.screens.sign_in import SignInScreen
+
             self.push_screen(SignInScreen(self.session.repo, self.sign_in), self._signed_in)
             return
         self._open_workspace()
@@ -206,13 +228,22 @@ class OpsApp(App[int]):
         if self._started_up:
             return
         self._started_up = True
-        # The escalation count waits for the first screen, so the two do not compete.
+        # The damage check and the escalation count wait for the first screen, so that
+        # nothing competes with it.
+        self.check_for_damage()
         self.count_escalations()
         # What exists now lives as long as the app: keep it out of every future collection,
         # so a keystroke never waits for a full pass over it.
         gc.freeze()
+        gc.enable()  # `opstui` starts with no collection until now
         if self.ask_user:
             self.ask_who()
+
+    def _start_up_over(self) -> None:
+        """The first screen is slow to show its data (or waits for a sign-in): what waits
+        for it starts anyway."""
+        self.check_for_damage()
+        gc.enable()
 
     def ask_who(self) -> None:
         """Ask who is at the keyboard, from the workspace's people; remembered in the
@@ -257,6 +288,39 @@ class OpsApp(App[int]):
             except (OSError, ConfigError) as error:
                 self.notify(f"Theme not saved: {error}", severity="warning")
 
+    # -- the workspace's damage check ---------------------------------------------------------
+
+    def check_for_damage(self) -> None:
+        """Check the whole workspace file for damage in the background, once, if it was
+        opened before the check (see `open_workspace`); writes wait for it meanwhile."""
+        if self.session.repo.db.damage_check is None or self._damage_check_started:
+            return
+        self._damage_check_started = True
+        self._check_for_damage()
+
+    @work(thread=True, exclusive=True, group="damage-check", exit_on_error=False)
+    def _check_for_damage(self) -> None:
+        check = self.session.repo.db.damage_check
+        if check is None:
+            return
+        try:
+            check.run()  # its own read-only connection: never the UI thread's
+        except WorkspaceError as error:
+            if check.damaged:
+                self.call_from_thread(self._show_damage, str(error))
+            # Otherwise (busy, say) the first write runs the check again.
+            return
+        self.call_from_thread(self.session.repo.db.checked)
+
+    def _show_damage(self, message: str) -> None:
+        self.push_screen(
+            ErrorDialog(
+                "The workspace is damaged",
+                f"{message}. You can still look at it, but no change will be saved: "
+                "quit (q) and open a backup copy instead.",
+            )
+        )
+
     # -- shared state -------------------------------------------------------------------------
 
     def count_escalations(self) -> None:
@@ -265,6 +329,8 @@ class OpsApp(App[int]):
 
     @work(thread=True, exclusive=True, group="escalations", exit_on_error=False)
     def _count_escalations(self) -> None:
+        from opstui.data.figures import current_escalations
+
         session = self.session
         with session.reading() as repo:
             count = len(current_escalations(repo, session.today))
@@ -385,11 +451,15 @@ class OpsApp(App[int]):
     # -- actions ------------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from opstui.modals.help import HelpScreen, help_groups
+
         screen = self.screen
         title = screen.SCREEN_TITLE if isinstance(screen, OpsScreen) else "opstui"
         self.push_screen(HelpScreen(title, help_groups(screen.active_bindings)))
 
     def action_goto(self) -> None:
+        from opstui.modals.goto import GotoPrompt
+
         def chosen(mode: str | None) -> None:
             if mode is not None:
                 self.switch_mode(mode)

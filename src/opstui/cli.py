@@ -319,13 +319,20 @@ def _week_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_app(workspace: Path, args: argparse.Namespace, *, demo: bool = False) -> int:
+    import gc
+
+    # Start-up builds a great many objects and frees few: collecting meanwhile only delays
+    # the first screen. The app collects again once that screen shows its data.
+    gc.disable()
     from opstui.data.config import load_config
     from opstui.data.identity import login_name, named_user
     from opstui.data.repository import Repository
     from opstui.serve import is_served
 
     config = load_config()
-    repo = Repository.open(workspace)
+    # The whole file is checked for damage after the first screen shows; until the check
+    # has passed nothing is written (a damaged file is refused at the first write).
+    repo = Repository.open(workspace, check_later=True)
     if is_served():
         return _run_served(repo, config, args)
     as_of: date | None = args.as_of

@@ -14,8 +14,8 @@ from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
-from sqlite_utils import Database
 
+from opstui.data.database import WorkspaceDatabase as Database
 from opstui.data.row_problems import ProblemLog, read_bad_row, row_name
 from opstui.domain.bugs import URGENT_PRIORITIES
 from opstui.domain.enums import OPEN_BUG_STATUSES, BugStatus, Priority

@@ -4,14 +4,39 @@ Each migration runs once per workspace and is recorded in `_sqlite_migrations`; 
 workspace that has applied a migration this module does not know was written by a newer
 opstui and is refused. Statements go through sqlite-utils' `Database.execute` so that the
 whole upgrade can run inside one transaction (`executescript` would commit half-way).
+
+Opening a workspace compares its applied migrations with `MIGRATION_NAMES` in plain SQL;
+the migration set itself (sqlite-utils' `Migrations`, `MIGRATIONS`) is built only when a
+workspace is created or needs an upgrade.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    MIGRATIONS: Migrations
 
 MIGRATION_SET = "opstui"
+
+MIGRATIONS_TABLE = "_sqlite_migrations"
+"""Where sqlite-utils records the migrations a workspace has applied."""
+
+MIGRATION_NAMES = (
+    "0001_initial",
+    "0002_triage",
+    "0003_weekly",
+    "0004_records",
+    "0005_source_keys",
+    "0006_history",
+    "0007_bug_search",
+    "0008_submissions",
+    "0009_access_codes",
+)
+"""The migrations of this version of opstui, in order (`build_migrations` registers them)."""
 
 APPLICATION_ID = 0x6F707374
 """`PRAGMA application_id` of every workspace ("opst"): how a workspace is recognised."""
@@ -431,6 +456,8 @@ def _run(db: Database, script: str) -> None:
 
 def build_migrations() -> Migrations:
     """The migration set of this version of opstui, in order."""
+    from sqlite_utils.migrations import Migrations
+
     migrations = Migrations(MIGRATION_SET)
 
     @migrations(name="0001_initial")
@@ -470,7 +497,30 @@ def build_migrations() -> Migrations:
     def access_codes(db: Database) -> None:
         _run(db, _ACCESS_CODES)
 
+    if migration_names(migrations) != MIGRATION_NAMES:
+        raise RuntimeError("MIGRATION_NAMES does not list the migrations in order")
     return migrations
 
 
-MIGRATIONS = build_migrations()
+def migration_names(migrations: Migrations) -> tuple[str, ...]:
+    """Every migration name of a set, in order: all of them are pending on an empty
+    database."""
+    from sqlite_utils import Database
+
+    empty = Database(memory=True, execute_plugins=False)
+    try:
+        return tuple(migration.name for migration in migrations.pending(empty))
+    finally:
+        empty.close()
+
+
+_built: list[Migrations] = []
+
+
+def __getattr__(name: str) -> Any:
+    """`MIGRATIONS`, the migration set, built on first use."""
+    if name != "MIGRATIONS":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if not _built:
+        _built.append(build_migrations())
+    return _built[0]

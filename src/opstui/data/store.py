@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Self, TypeVar
 
 from pydantic import ValidationError
-from sqlite_utils import Database
 
 from opstui.data import history
+from opstui.data.database import WorkspaceDatabase
 from opstui.data.row_problems import ProblemLog, read_bad_row, row_name
 from opstui.data.workspace import (
     close_readonly,
@@ -164,7 +164,7 @@ class Store:
     generic reads and writes of any model, edits that never overwrite a newer one, and who
     changed what. The aggregates build on it; `Repository` is all of them."""
 
-    def __init__(self, db: Database, path: Path | None = None) -> None:
+    def __init__(self, db: WorkspaceDatabase, path: Path | None = None) -> None:
         self.db = db
         self.path = path
         self._readonly_sidecars: list[Path] | None = None
@@ -181,9 +181,10 @@ class Store:
         """Tables in a bulk load (`adding_in_bulk`)."""
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> Self:
-        """Open an existing workspace (see `open_workspace` for what is refused)."""
-        return cls(open_workspace(path), Path(path))
+    def open(cls, path: str | os.PathLike[str], *, check_later: bool = False) -> Self:
+        """Open an existing workspace (see `open_workspace` for what is refused; with
+        `check_later`, damage is refused at the first write, after the first screen)."""
+        return cls(open_workspace(path, check_later=check_later), Path(path))
 
     @classmethod
     def open_readonly(cls, path: str | os.PathLike[str]) -> Self:

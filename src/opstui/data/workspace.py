@@ -9,6 +9,12 @@ byte-for-byte as it was; so is a workspace that cannot be written (read-only fil
 or file system) when it is opened for writing. Pending migrations run after a verified
 backup copy, all in one transaction. SQLite's and the system's errors reach the user in
 words (`explain_failure`): a full disk, a read-only workspace, a busy one, a damaged one.
+
+The check for damage reads the whole file (most of the time it takes to open a large
+workspace). The app opens with it still to run (`check_later`): it shows its first screen
+first and runs the check in the background, and until the check has passed nothing is
+written to the file (see `WorkspaceDatabase.check_later`); a damaged file is refused at the
+first write, and the app says so as soon as the check finds it.
 """
 
 from __future__ import annotations
@@ -18,44 +24,21 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
-
-from opstui.data.schema import APPLICATION_ID, MIGRATIONS
+from opstui.data.database import WorkspaceDatabase
+from opstui.data.schema import APPLICATION_ID, MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE
 from opstui.domain.text import clean_line
 
+if TYPE_CHECKING:
+    from sqlite_utils.migrations import Migrations
 
-class WorkspaceDatabase(Database):
-    """sqlite-utils' `Database`, with every write transaction begun IMMEDIATE.
-
-    A deferred transaction that reads before it writes cannot wait for another process's
-    write lock (SQLite fails it at once, to avoid a deadlock), so the busy timeout would
-    never apply: two terminals and a `freeze` loop would see "database is locked". Taking
-    the write lock first makes a writer wait its turn instead.
-    """
-
-    @contextmanager
-    def atomic(self) -> Iterator[Database]:
-        if self.conn.in_transaction:
-            with super().atomic():  # a savepoint inside the transaction already open
-                yield self
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self
-        except BaseException:
-            self.rollback()
-            raise
-        try:
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.rollback()
-            raise
+__all__ = ["DamageCheck", "WorkspaceDatabase", "WorkspaceError"]
 
 
 BUSY_TIMEOUT_MS = 5000
@@ -74,6 +57,7 @@ _SQLITE_IOERR = 10
 _SQLITE_CORRUPT = 11
 _SQLITE_FULL = 13
 _SQLITE_CANTOPEN = 14
+_SQLITE_AUTH = 23
 _SQLITE_NOTADB = 26
 
 _NO_SPACE_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -140,6 +124,10 @@ def explain_failure(
         )
     if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return WorkspaceError(f"{path}: damaged workspace ({error})")
+    if code == _SQLITE_AUTH:  # refused until the check for damage has passed
+        return WorkspaceError(
+            f"{path}: still being checked for damage after opening; {outcome}, try again"
+        )
     return WorkspaceError(f"{path}: cannot use the workspace ({error}); {outcome}")
 
 
@@ -165,8 +153,8 @@ def _require_writable(path: Path) -> None:
         raise _read_only_words(path, "its folder cannot be written", NOTHING_CHANGED)
 
 
-def _check_header(path: Path) -> None:
-    """Refuse files that are not SQLite, not opstui, or visibly truncated."""
+def _check_header(path: Path) -> bytes:
+    """Refuse files that are not SQLite, not opstui, or visibly truncated; the header."""
     if not path.exists():
         raise WorkspaceError(f"{path}: no such workspace (create one with `opstui init {path}`)")
     if path.is_dir():
@@ -198,6 +186,13 @@ def _check_header(path: Path) -> None:
         )
     if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
         raise WorkspaceError(f"{path}: a SQLite database, but not an opstui workspace")
+    return header
+
+
+def _in_wal_mode(header: bytes) -> bool:
+    """Whether the file is in WAL mode already (its read and write versions are 2), so that
+    opening it for writing changes nothing in it."""
+    return header[18] == 2 and header[19] == 2
 
 
 def _remove_created_sidecars(path: Path, existed: set[Path]) -> None:
@@ -212,8 +207,9 @@ def _remove_created_sidecars(path: Path, existed: set[Path]) -> None:
             sidecar.unlink(missing_ok=True)
 
 
-def _inspect(path: Path, migrations: Migrations) -> list[str]:
-    """Check the whole file for damage and list the migrations it has applied.
+def _inspect(path: Path, migration_set: str, *, check: bool = True) -> list[str]:
+    """Check the whole file for damage (unless `check` is false) and list the migrations
+    it has applied.
 
     Reads only: a read-only connection. Reading a WAL-mode file creates `-wal`/`-shm`
     files beside it; those this check created are removed again.
@@ -225,16 +221,90 @@ def _inspect(path: Path, migrations: Migrations) -> list[str]:
         _remove_created_sidecars(path, existed)
         raise explain_failure(path, error) from None
     try:
-        check = _damage(conn, "quick_check")
-        if check != "ok":
-            raise WorkspaceError(f"{path}: damaged workspace ({clean_line(str(check))})")
-        db = Database(conn, execute_plugins=False, recursive_triggers=False)
-        return [migration.name for migration in migrations.applied(db)]
+        if check:
+            found = _damage(conn, "quick_check")
+            if found != "ok":
+                raise _damaged(path, found)
+        return applied_migrations(conn, migration_set)
     except sqlite3.Error as error:
         raise explain_failure(path, error) from None
     finally:
         conn.close()
         _remove_created_sidecars(path, existed)
+
+
+def _damaged(path: Path, found: str) -> WorkspaceError:
+    return WorkspaceError(f"{path}: damaged workspace ({clean_line(found)})")
+
+
+def applied_migrations(conn: sqlite3.Connection, migration_set: str = MIGRATION_SET) -> list[str]:
+    """The names of the migrations of `migration_set` the workspace has applied, in the
+    order it applied them (as sqlite-utils' `Migrations.applied` lists them)."""
+    recorded = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [MIGRATIONS_TABLE]
+    ).fetchone()
+    if recorded is None:
+        return []
+    rows = conn.execute(
+        f"SELECT name FROM [{MIGRATIONS_TABLE}] WHERE migration_set = ? ORDER BY rowid",
+        [migration_set],
+    )
+    return [str(name) for (name,) in rows]
+
+
+class DamageCheck:
+    """The check of a whole workspace file for damage (`PRAGMA quick_check`), for a workspace
+    opened before it ran: run once, on a read-only connection of its own, by the first
+    thread that asks (the app's background worker, or the first write); a thread that asks
+    meanwhile waits for its outcome."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._ran = False
+        self._damage: WorkspaceError | None = None
+
+    @property
+    def passed(self) -> bool:
+        """The file was checked and is not damaged."""
+        return self._ran and self._damage is None
+
+    @property
+    def damaged(self) -> bool:
+        """The file was checked and is damaged: nothing is ever written to it."""
+        return self._damage is not None
+
+    def run(self) -> None:
+        """Check the file, unless that was done; raise `WorkspaceError` if it is damaged
+        (each time it is asked), or if it could not be checked this time (busy, say)."""
+        with self._lock:
+            if not self._ran:
+                self._damage = _find_damage(self.path)
+                self._ran = True
+        if self._damage is not None:
+            raise WorkspaceError(f"{self._damage}; nothing is written to it")
+
+
+def _find_damage(path: Path) -> WorkspaceError | None:
+    """The damage `PRAGMA quick_check` finds in the file, as the error that refuses it, or
+    None; a failure to read the file that is not damage is raised."""
+    existed = {sidecar for sidecar in _sidecars(path) if sidecar.exists()}
+    try:
+        conn = sqlite3.connect(_uri(path, "ro"), uri=True)
+    except sqlite3.Error as error:
+        _remove_created_sidecars(path, existed)
+        raise explain_failure(path, error) from None
+    try:
+        found = _damage(conn, "quick_check")
+    except sqlite3.Error as error:
+        explained = explain_failure(path, error)
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            return explained
+        raise explained from None
+    finally:
+        conn.close()
+        _remove_created_sidecars(path, existed)
+    return None if found == "ok" else _damaged(path, found)
 
 
 def _damage(conn: sqlite3.Connection, pragma: str) -> str:
@@ -252,16 +322,25 @@ def _damage(conn: sqlite3.Connection, pragma: str) -> str:
     return damage[0] if damage else "ok"
 
 
-def _known_migrations(migrations: Migrations) -> set[str]:
-    """Every migration name of a set: all of them are pending on an empty database."""
-    empty = Database(memory=True, execute_plugins=False)
-    try:
-        return {migration.name for migration in migrations.pending(empty)}
-    finally:
-        empty.close()
+def _known_migrations(migrations: Migrations | None) -> tuple[str, ...]:
+    """Every migration name of a set (None: this opstui's), in order."""
+    if migrations is None:
+        return MIGRATION_NAMES
+    from opstui.data.schema import migration_names
+
+    return migration_names(migrations)
 
 
-def _connect(path: Path, mode: str, *, building_for: Path | None = None) -> Database:
+def _migrations(migrations: Migrations | None) -> Migrations:
+    """The migration set to apply: this opstui's unless another is given (tests)."""
+    if migrations is not None:
+        return migrations
+    from opstui.data.schema import MIGRATIONS
+
+    return MIGRATIONS
+
+
+def _connect(path: Path, mode: str, *, building_for: Path | None = None) -> WorkspaceDatabase:
     """A read-write connection with the workspace's settings. A failure to open leaves no
     sidecar file behind and is explained in words — as a failure to create `building_for`
     when `path` is the hidden file a new workspace is built in."""
@@ -279,14 +358,19 @@ def _connect(path: Path, mode: str, *, building_for: Path | None = None) -> Data
         if building_for is not None:
             raise explain_failure(building_for, error, NOTHING_CREATED) from None
         raise explain_failure(path, error) from None
-    return WorkspaceDatabase(conn, execute_plugins=False)
+    return WorkspaceDatabase(conn)
 
 
-def _table_counts(db: Database) -> dict[str, int]:
-    return {name: db[name].count for name in db.table_names()}
+def _table_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    names = [
+        name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    ]
+    return {
+        name: int(conn.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]) for name in names
+    }
 
 
-def backup_workspace(db: Database, path: Path, label: str) -> Path:
+def backup_workspace(db: WorkspaceDatabase, path: Path, label: str) -> Path:
     """Copy the workspace beside itself and prove the copy is whole; returns its path."""
     target = path.with_name(f"{path.name}.{label}.bak")
     number = 1
@@ -296,9 +380,8 @@ def backup_workspace(db: Database, path: Path, label: str) -> Path:
     copy = sqlite3.connect(str(target))
     try:
         db.conn.backup(copy)
-        copy_db = Database(copy, execute_plugins=False, recursive_triggers=False)
         check = _damage(copy, "integrity_check")
-        if check != "ok" or _table_counts(copy_db) != _table_counts(db):
+        if check != "ok" or _table_counts(copy) != _table_counts(db.conn):
             raise WorkspaceError(f"{path}: backup before upgrade failed verification")
     except BaseException:
         copy.close()
@@ -309,31 +392,47 @@ def backup_workspace(db: Database, path: Path, label: str) -> Path:
     return target
 
 
-def open_workspace(path: str | os.PathLike[str], migrations: Migrations = MIGRATIONS) -> Database:
+def open_workspace(
+    path: str | os.PathLike[str],
+    migrations: Migrations | None = None,
+    *,
+    check_later: bool = False,
+) -> WorkspaceDatabase:
     """Open an existing workspace for reading and writing, upgrading it if needed.
 
     Raises `WorkspaceError` with a one-line message, and leaves the file untouched, when
     the file is missing, is not a SQLite database, is not an opstui workspace, is damaged,
     or was written by a newer opstui.
+
+    With `check_later`, a workspace that needs no upgrade opens before the whole file is
+    checked for damage: the check is left to the connection (`check_later` there), which
+    refuses every write until it has passed.
     """
     path = Path(path)
-    _check_header(path)
+    header = _check_header(path)
     _require_writable(path)
-    applied = _inspect(path, migrations)
+    migration_set = MIGRATION_SET if migrations is None else migrations.name
+    check_now = not check_later or not _in_wal_mode(header)
+    applied = _inspect(path, migration_set, check=check_now)
     known = _known_migrations(migrations)
     newer = [name for name in applied if name not in known]
     if newer:
         raise WorkspaceError(
             f"{path}: written by a newer opstui (schema {newer[-1]}); upgrade opstui to open it"
         )
+    pending = [name for name in known if name not in applied]
+    if pending and not check_now:  # an upgrade writes: the file is checked first
+        _inspect(path, migration_set)
+        check_now = True
     db = _connect(path, "rw")
-    pending = [m.name for m in migrations.pending(db)]
+    if not check_now:
+        db.check_later(DamageCheck(path))
     if pending:
         label = f"pre-{pending[0]}"
         try:
             backup_workspace(db, path, label)
             with db.atomic():
-                migrations.apply(db)
+                _migrations(migrations).apply(db.utils)
         except WorkspaceError:
             db.close()
             raise
@@ -349,8 +448,8 @@ def open_workspace(path: str | os.PathLike[str], migrations: Migrations = MIGRAT
 
 
 def open_workspace_readonly(
-    path: str | os.PathLike[str], migrations: Migrations = MIGRATIONS
-) -> tuple[Database, list[Path]]:
+    path: str | os.PathLike[str], migrations: Migrations | None = None
+) -> tuple[WorkspaceDatabase, list[Path]]:
     """Open an existing, up-to-date workspace for reading only (exports, scripts).
 
     Nothing is written: no upgrade, no journal-mode change. A workspace that needs an
@@ -361,11 +460,12 @@ def open_workspace_readonly(
     path = Path(path)
     _check_header(path)
     existed = {sidecar for sidecar in _sidecars(path) if sidecar.exists()}
+    migration_set = MIGRATION_SET if migrations is None else migrations.name
     try:
         conn = _read_connection(path)
-        db = Database(conn, execute_plugins=False, recursive_triggers=False)
+        db = WorkspaceDatabase(conn, recursive_triggers=False)
         try:
-            applied = [migration.name for migration in migrations.applied(db)]
+            applied = applied_migrations(conn, migration_set)
         except sqlite3.Error:
             db.close()
             raise
@@ -377,13 +477,13 @@ def open_workspace_readonly(
     if any(name not in known for name in applied):
         close_readonly(db, created)
         raise WorkspaceError(f"{path}: written by a newer opstui; upgrade opstui to read it")
-    if set(applied) != known:
+    if set(applied) != set(known):
         close_readonly(db, created)
         raise WorkspaceError(f"{path}: needs an upgrade; open it in opstui once, then retry")
     return db, created
 
 
-def open_reader(path: str | os.PathLike[str]) -> Database:
+def open_reader(path: str | os.PathLike[str]) -> WorkspaceDatabase:
     """Another, read-only connection to a workspace this process already has open (and so
     checked and upgraded): for work in a background thread, which never shares the
     connection of another thread."""
@@ -392,7 +492,7 @@ def open_reader(path: str | os.PathLike[str]) -> Database:
         conn = _read_connection(path)
     except sqlite3.Error as error:
         raise explain_failure(path, error) from None
-    return Database(conn, execute_plugins=False, recursive_triggers=False)
+    return WorkspaceDatabase(conn, recursive_triggers=False)
 
 
 def _read_connection(path: Path) -> sqlite3.Connection:
@@ -425,7 +525,7 @@ def _schema_read(path: Path, *, immutable: bool) -> sqlite3.Connection:
     return conn
 
 
-def close_readonly(db: Database, created: list[Path]) -> None:
+def close_readonly(db: WorkspaceDatabase, created: list[Path]) -> None:
     """Close a read-only workspace and remove the sidecar files its opening created."""
     db.close()
     for sidecar in created:
@@ -515,8 +615,8 @@ def _move_into_place(building: Path, path: Path) -> None:
 
 @contextmanager
 def building_workspace(
-    path: str | os.PathLike[str], migrations: Migrations = MIGRATIONS, *, make_dirs: bool = False
-) -> Iterator[Database]:
+    path: str | os.PathLike[str], migrations: Migrations | None = None, *, make_dirs: bool = False
+) -> Iterator[WorkspaceDatabase]:
     """Build a new workspace for `path`, which must not exist yet; it appears there only
     when the `with` block ends without an error.
 
@@ -539,7 +639,7 @@ def building_workspace(
     try:
         db = _connect(building, "rw", building_for=path)
         try:
-            _apply_first_migrations(db, path, migrations)
+            _apply_first_migrations(db, path, _migrations(migrations))
             yield db
         finally:
             db.close()
@@ -555,11 +655,11 @@ def building_workspace(
         raise
 
 
-def _apply_first_migrations(db: Database, path: Path, migrations: Migrations) -> None:
+def _apply_first_migrations(db: WorkspaceDatabase, path: Path, migrations: Migrations) -> None:
     try:
         with db.atomic():
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            migrations.apply(db)
+            migrations.apply(db.utils)
     except (sqlite3.Error, OSError):
         raise
     except Exception as error:
@@ -567,8 +667,8 @@ def _apply_first_migrations(db: Database, path: Path, migrations: Migrations) ->
 
 
 def create_workspace(
-    path: str | os.PathLike[str], migrations: Migrations = MIGRATIONS, *, make_dirs: bool = False
-) -> Database:
+    path: str | os.PathLike[str], migrations: Migrations | None = None, *, make_dirs: bool = False
+) -> WorkspaceDatabase:
     """Create a new, empty workspace at `path`, which must not exist yet."""
     with building_workspace(path, migrations, make_dirs=make_dirs):
         pass

@@ -32,11 +32,18 @@ _JSON_ESCAPE = re.compile(
 
 def clean_text(value: str) -> str:
     """Remove control characters, keeping tabs and newlines (multi-line text)."""
+    if value.isprintable():
+        # Nothing to remove or fold: every character removed above, and every line break,
+        # is a control, format or separator character, which `isprintable` rejects. Most
+        # text is like this, and the test is far cheaper than the two substitutions.
+        return value
     return _CONTROL.sub("", _NEWLINES.sub("\n", value))
 
 
 def clean_line(value: str) -> str:
     """Single-line text: controls removed, tabs and newlines become one space, trimmed."""
+    if value.isprintable():  # no control character, tab or line break (see `clean_text`)
+        return value.strip()
     return _LINE_BREAKS.sub(" ", clean_text(value)).strip()
 
 

@@ -21,9 +21,6 @@ from opstui.domain.models import Company, PhaseChange, Project
 from opstui.domain.portfolio import PortfolioSummary, portfolio_summary, slip_days
 from opstui.domain.records import choosable
 from opstui.domain.text import clean_line
-from opstui.modals.confirm import ConfirmDialog
-from opstui.modals.project_form import ProjectForm
-from opstui.modals.setup_forms import CompanyForm
 from opstui.screens.base import not_saved_words
 from opstui.screens.filtering import FilterableScreen
 from opstui.widgets.deep_dive import DeepDivePanel, project_deep_dive
@@ -507,6 +504,8 @@ class PortfolioScreen(FilterableScreen):
             if result is not None and stored:
                 self._saved(stored[-1], "Project added" if project is None else "Project saved")
 
+        from opstui.modals.project_form import ProjectForm  # the forms load when first opened
+
         history = repo.history_of(Project, project.id) if project and project.id else []
         form = ProjectForm(project, companies, people, products, history=history)
         self.app.push_screen(form.saving(project, store), done)
@@ -537,6 +536,8 @@ class PortfolioScreen(FilterableScreen):
             self.load(self.table.current_key)
             self._form(None)
 
+        from opstui.modals.setup_forms import CompanyForm
+
         title = "New company (every project belongs to one)"
         self.app.push_screen(CompanyForm(None, companies, title), company_done)
 
@@ -566,6 +567,8 @@ class PortfolioScreen(FilterableScreen):
                     lambda: repo.move_phase(project_id, target, today),
                     f"Moved to {target.value}",
                 )
+
+        from opstui.modals.confirm import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog(question, "Move"), confirmed)
 
@@ -600,6 +603,8 @@ class PortfolioScreen(FilterableScreen):
         def confirmed(answer: bool | None) -> None:
             if answer:
                 self._save(lambda: repo.delete(Project, project_id), "Project deleted")
+
+        from opstui.modals.confirm import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog(question, "Delete"), confirmed)
 

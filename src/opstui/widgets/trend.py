@@ -7,8 +7,6 @@ from collections.abc import Sequence
 
 from textual.content import Content
 
-from opstui.domain.trends import GAP_MARK, sparkline
-
 
 def delta(
     current: float | None, previous: float | None, *, higher_is_better: bool = True
@@ -26,6 +24,10 @@ def delta(
 
 def sparkline_content(values: Sequence[float | None], style: str = "") -> Content:
     """A figure's weeks as a sparkline (`domain.trends.sparkline`), the gaps dimmed."""
+    # The trends' rules are imported with the first sparkline: the portfolio needs only
+    # `delta` for its first frame.
+    from opstui.domain.trends import GAP_MARK, sparkline
+
     marks = sparkline(values)
     parts: list[Content] = []
     for mark in marks:
