@@ -66,11 +66,11 @@ class CustomerRecords(Store):
         customer), by customer id."""
         scores: dict[int, list[int]] = defaultdict(list)
         # A score another tool stored out of range or as text is left out (`check` names it).
-        for row in self._rows(
+        for customer_id, score in self.db.execute(
             "SELECT customer_id, score FROM nps_responses "
             "WHERE typeof(score) = 'integer' AND score BETWEEN 0 AND 10 ORDER BY id"
-        ):
-            scores[row["customer_id"]].append(row["score"])
+        ).fetchall():
+            scores[customer_id].append(score)
         if retired:
             return dict(scores)
         # Few customers are ever retired: leaving them out costs less than joining.
