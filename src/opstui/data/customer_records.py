@@ -5,17 +5,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
 
 from opstui.data.store import _RETIRED_CUSTOMERS, NotFoundError, Store
+from opstui.domain.customers import CustomerRow
 from opstui.domain.enums import (
+    ChurnRisk,
     RequestStatus,
 )
+from opstui.domain.limits import MONEY_MAX
 from opstui.domain.models import (
     Customer,
     FeatureRequest,
     FeedbackEntry,
     NpsResponse,
 )
+from opstui.domain.text import clean_line, clean_text
 
 
 class CustomerRecords(Store):
@@ -32,16 +40,37 @@ class CustomerRecords(Store):
             Customer, "SELECT * FROM customers WHERE retired_on IS NULL ORDER BY name"
         )
 
+    def customer_rows(self, *, retired: bool = False) -> list[CustomerRow]:
+        """`customers` as light rows, for lists, snapshots and the export: the same
+        customers in the same order, the same values, without a model per customer."""
+        where = "" if retired else "WHERE retired_on IS NULL "
+        cursor = self.db.conn.execute(f"SELECT * FROM customers {where}ORDER BY name")
+        columns = tuple(column[0] for column in cursor.description)
+        fits = set(columns) == _CUSTOMER_COLUMNS
+        found: list[CustomerRow] = []
+        for values in cursor:
+            record = dict(zip(columns, values, strict=True))
+            row = _customer_row(record) if fits else None
+            found.append(row if row is not None else CustomerRow.of(self._customer(record)))
+        return found
+
+    def _customer(self, record: dict[str, Any]) -> Customer:
+        """A stored customer as the model reads it (`Store._models`'s way, one row)."""
+        try:
+            return Customer.model_validate(record)
+        except ValidationError as error:
+            return self._read_bad_row(Customer, record, error)
+
     def nps_scores(self, *, retired: bool = False) -> dict[int, list[int]]:
         """The NPS survey scores of every customer in service (`retired=True`: of every
         customer), by customer id."""
         scores: dict[int, list[int]] = defaultdict(list)
         # A score another tool stored out of range or as text is left out (`check` names it).
-        for row in self._rows(
+        for customer_id, score in self.db.execute(
             "SELECT customer_id, score FROM nps_responses "
             "WHERE typeof(score) = 'integer' AND score BETWEEN 0 AND 10 ORDER BY id"
-        ):
-            scores[row["customer_id"]].append(row["score"])
+        ).fetchall():
+            scores[customer_id].append(score)
         if retired:
             return dict(scores)
         # Few customers are ever retired: leaving them out costs less than joining.
@@ -205,3 +234,93 @@ class CustomerRecords(Store):
                 "SELECT id, name, company_id, retired_on FROM customers ORDER BY id"
             ).fetchall()
         ]
+
+
+_CUSTOMER_COLUMNS = frozenset(Customer.model_fields)
+_CHURN_RISKS = {risk.value: risk for risk in ChurnRisk}
+
+
+def _count(value: object) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _day(value: object) -> date | None:
+    """A stored YYYY-MM-DD day, else None (whatever else it may be, the model decides)."""
+    if type(value) is not str or len(value) != 10:
+        return None
+    text = value
+    if text[4] != "-" or text[7] != "-" or not (text[:4] + text[5:7] + text[8:]).isdigit():
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _customer_row(record: dict[str, Any]) -> CustomerRow | None:
+    """A stored customer as a row when every value is one the model takes as it is (the
+    values it would hold: text cleaned as its fields clean it), else None: the model reads
+    it then, with what it makes of the rest and its problems."""
+    name, arr, note, key = (
+        record["name"],
+        record["arr"],
+        record["escalation_note"],
+        record["source_key"],
+    )
+    csm, seats, users, used = (
+        record["csm_id"],
+        record["seats"],
+        record["active_users"],
+        record["critical_features_used"],
+    )
+    renewal, retired = record["renewal_date"], record["retired_on"]
+    churn = (
+        _CHURN_RISKS.get(record["churn_risk"]) if record["churn_risk"].__class__ is str else None
+    )
+    if not (
+        record["id"].__class__ is int
+        and record["company_id"].__class__ is int
+        and name.__class__ is str
+        and arr.__class__ in (int, float)
+        and 0 <= arr <= MONEY_MAX
+        and (csm is None or csm.__class__ is int)
+        and (seats is None or _count(seats))
+        and (users is None or _count(users))
+        and (used is None or _count(used))
+        and _count(record["tickets_this_week"])
+        and _count(record["tickets_last_week"])
+        and churn is not None
+        and record["escalated"] in (0, 1)
+        and record["escalated"].__class__ is int
+        and note.__class__ is str
+        and (key is None or key.__class__ is str)
+    ):
+        return None
+    renewal_date = None if renewal is None else _day(renewal)
+    retired_on = None if retired is None else _day(retired)
+    title = clean_line(name)
+    if (
+        not title
+        or (renewal is not None and renewal_date is None)
+        or (retired is not None and retired_on is None)
+    ):
+        return None
+    return CustomerRow(
+        id=record["id"],
+        name=title,
+        company_id=record["company_id"],
+        arr=float(arr),
+        csm_id=csm,
+        renewal_date=renewal_date,
+        seats=seats,
+        active_users=users,
+        critical_features_used=used,
+        tickets_this_week=record["tickets_this_week"],
+        tickets_last_week=record["tickets_last_week"],
+        churn_risk=churn,
+        escalated=bool(record["escalated"]),
+        escalation_note=clean_text(note).strip(),
+        # A blank optional value means "not set", as the model reads it.
+        source_key=None if key is None or not key.strip() else clean_line(key),
+        retired_on=retired_on,
+    )

@@ -13,7 +13,15 @@ from typing import Any
 
 from opstui.data.repository import Repository
 from opstui.domain.bugs import URGENT_PRIORITIES, BugMatrix, CompanyBugCounts, bug_matrix
-from opstui.domain.customers import Health, RankedRequest, health, nps, rank_requests
+from opstui.domain.customers import (
+    CustomerRow,
+    Health,
+    RankedRequest,
+    health,
+    health_scores,
+    nps,
+    rank_requests,
+)
 from opstui.domain.enums import Priority, ProjectStatus, RiskStatus
 from opstui.domain.escalations import Escalation, escalations
 from opstui.domain.history import Change
@@ -56,9 +64,9 @@ from opstui.domain.weeks import PREREAD_DUE_TIME
 
 @dataclass(frozen=True, slots=True)
 class CustomerHealth:
-    """A customer with its NPS and explained health score."""
+    """A customer with its NPS and health score (explained when its factors are asked for)."""
 
-    customer: Customer
+    customer: CustomerRow
     nps: float | None
     responses: int
     health: Health
@@ -124,6 +132,34 @@ def previous_snapshot(repo: Repository, week: str) -> SnapshotData | None:
     return None if text is None else SnapshotData.model_validate_json(text)
 
 
+@dataclass(frozen=True, slots=True)
+class PreviousHealth:
+    """What the customers screen compares with: the previous snapshot's overall NPS and
+    each customer's health score, by name."""
+
+    week: str
+    nps: float | None
+    health: dict[str, int]
+
+
+def previous_health(repo: Repository, week: str) -> PreviousHealth | None:
+    """The newest snapshot frozen before `week`'s NPS and customer health scores, read
+    without loading the whole snapshot (a score that is not a whole number is left out)."""
+    previous = previous_frozen_week(repo, week)
+    if previous is None:
+        return None
+    value = repo.snapshot_part(previous, "nps")
+    return PreviousHealth(
+        week=previous,
+        nps=float(value) if isinstance(value, int | float) else None,
+        health={
+            name: score
+            for name, score in repo.snapshot_customer_health(previous)
+            if isinstance(name, str) and type(score) is int
+        },
+    )
+
+
 def previous_frozen_week(repo: Repository, week: str) -> str | None:
     """The newest frozen week before `week`."""
     earlier = [frozen for frozen in repo.snapshot_weeks() if frozen < week]
@@ -167,20 +203,17 @@ def week_bug_matrix(repo: Repository, today: date, targets: BugTargets, week: st
 
 
 def _health_rows(
-    customers: Sequence[Customer],
+    customers: Sequence[CustomerRow],
     scores: Mapping[int, Sequence[int]],
     model: HealthModel,
     today: date,
 ) -> list[CustomerHealth]:
-    rows = []
-    for customer in customers:
-        own = scores.get(customer.id or -1, [])
-        value = nps(own)
-        rows.append(
-            CustomerHealth(
-                customer, value, len(own), health(customer, value, len(own), model, today)
-            )
+    rows = [
+        CustomerHealth(customer, value, responses, score)
+        for customer, (value, responses, score) in zip(
+            customers, health_scores(customers, scores, model, today), strict=True
         )
+    ]
     rows.sort(key=lambda row: (row.health.score, row.customer.name.casefold()))
     return rows
 
@@ -190,15 +223,16 @@ def customer_health(
 ) -> list[CustomerHealth]:
     """Every customer in service (`retired=True`: every customer) with NPS and health,
     worst health first."""
-    customers = repo.customers(retired=retired)
+    customers = repo.customer_rows(retired=retired)
     return _health_rows(customers, repo.nps_scores(retired=retired), model, today)
 
 
 def ranked_requests(
-    repo: Repository, customers: Sequence[Customer] | None = None
+    repo: Repository, customers: Sequence[CustomerRow] | None = None
 ) -> tuple[RankedRequest, ...]:
-    """Feature requests ranked by customers asking; `customers` saves loading them again."""
-    by_id = {customer.id: customer for customer in customers or repo.customers()}
+    """Feature requests ranked by customers asking; `customers` (those in service) saves
+    loading them again."""
+    by_id = {customer.id: customer for customer in customers or repo.customer_rows()}
     askers = {
         request_id: [by_id[cid] for cid in ids if cid in by_id]
         for request_id, ids in repo.request_asker_ids().items()
@@ -211,7 +245,7 @@ def current_escalations(
     today: date,
     *,
     projects: Sequence[Project] | None = None,
-    customers: Sequence[Customer] | None = None,
+    customers: Sequence[Customer | CustomerRow] | None = None,
 ) -> tuple[Escalation, ...]:
     """Everything escalated today; `projects` and `customers` save loading them again.
 
@@ -455,7 +489,7 @@ def week_snapshot(
     companies = {company.id: company.name for company in repo.companies() if company.id}
     people = {person.id: person.name for person in repo.people()}
     projects = sort_projects_by_phase(repo.projects())
-    customers = repo.customers()
+    customers = repo.customer_rows()
     scores = repo.nps_scores()
     open_escalation_bugs = repo.escalation_bugs()
     # Trends are not stored: they are computed against the previous snapshot when shown.

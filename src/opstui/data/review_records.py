@@ -244,6 +244,17 @@ class ReviewRecords(Store):
         ]
         return {key: value for key, value in parts.items() if value is not None}
 
+    def snapshot_customer_health(self, week: str) -> list[tuple[object, object]]:
+        """(name, health score) of each customer in a frozen week's snapshot, as stored
+        (empty when the week is not frozen): the customers screen's trends, without
+        decoding the whole snapshot."""
+        rows = self.db.execute(
+            "SELECT json_extract(value, '$.name'), json_extract(value, '$.health') "
+            "FROM snapshots AS s, json_each(s.data, '$.customers') WHERE s.week = ?",
+            [week],
+        ).fetchall()
+        return [(name, score) for name, score in rows]
+
     def snapshot_json(self, week: str) -> str | None:
         """A frozen week's figures as the JSON text stored, or None when it is not frozen.
 

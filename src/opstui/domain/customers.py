@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
+from types import MappingProxyType
 
 from opstui.domain.enums import ChurnRisk, HealthBand
 from opstui.domain.models import Customer, FeatureRequest
@@ -33,6 +35,77 @@ _CHURN_FRACTION: dict[ChurnRisk, float] = {
     ChurnRisk.MEDIUM: 0.5,
     ChurnRisk.HIGH: 0.0,
 }
+
+
+_NO_PROBLEMS: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRow:
+    """A customer as lists, snapshots and the export read it: the stored record's values,
+    without the model that validates an edit (`model()` gives it, for the forms).
+
+    The repository builds these straight from SQL for rows that fit the model as they are;
+    a row that does not is read as the model first (stand-ins for its bad fields, its
+    problems in `row_problems`), and the row keeps that model.
+    """
+
+    id: int | None
+    name: str
+    company_id: int
+    arr: float
+    csm_id: int | None
+    renewal_date: date | None
+    seats: int | None
+    active_users: int | None
+    critical_features_used: int | None
+    tickets_this_week: int
+    tickets_last_week: int
+    churn_risk: ChurnRisk
+    escalated: bool
+    escalation_note: str
+    retired_on: date | None
+    source_key: str | None
+    row_problems: Mapping[str, str] = field(default_factory=lambda: _NO_PROBLEMS)
+    """What was wrong with the stored row, by field (see `Model.row_problems`)."""
+    read_as: Customer | None = None
+    """The model the row was read as, when it did not fit the model as stored."""
+
+    @classmethod
+    def of(cls, customer: Customer) -> CustomerRow:
+        """The row of a customer read as its model."""
+        return cls(
+            id=customer.id,
+            name=customer.name,
+            company_id=customer.company_id,
+            arr=customer.arr,
+            csm_id=customer.csm_id,
+            renewal_date=customer.renewal_date,
+            seats=customer.seats,
+            active_users=customer.active_users,
+            critical_features_used=customer.critical_features_used,
+            tickets_this_week=customer.tickets_this_week,
+            tickets_last_week=customer.tickets_last_week,
+            churn_risk=customer.churn_risk,
+            escalated=customer.escalated,
+            escalation_note=customer.escalation_note,
+            retired_on=customer.retired_on,
+            source_key=customer.source_key,
+            row_problems=customer.row_problems,
+            read_as=customer,
+        )
+
+    def model(self) -> Customer:
+        """The customer as its model, as a form edits it: the same values as read."""
+        if self.read_as is not None:
+            return self.read_as
+        return Customer.model_validate(
+            {name: getattr(self, name) for name in Customer.model_fields}
+        )
+
+
+CustomerLike = Customer | CustomerRow
+"""A customer as its model (a form's, a detail's) or as a list's row: figures take both."""
 
 
 def nps(scores: Sequence[int]) -> float | None:
@@ -141,7 +214,7 @@ def _signed(value: float) -> str:
 
 
 def _fractions(
-    customer: Customer, nps_value: float | None, model: HealthModel, today: date
+    customer: CustomerLike, nps_value: float | None, model: HealthModel, today: date
 ) -> dict[str, float | None]:
     used = customer.critical_features_used
     renewal = customer.renewal_date
@@ -169,7 +242,7 @@ def _renewal_words(days: int) -> str:
 
 def _words(
     key: str,
-    customer: Customer,
+    customer: CustomerLike,
     nps_value: float | None,
     responses: int,
     model: HealthModel,
@@ -191,12 +264,46 @@ def _words(
     return _renewal_words((customer.renewal_date - today).days)
 
 
-def health(
-    customer: Customer,
+def _weighting(fractions: Mapping[str, float | None], weights: Mapping[str, float]) -> float:
+    """What scales the weights of the factors with data to add up to 100."""
+    available = sum(weights[key] for key, fraction in fractions.items() if fraction is not None)
+    return 100 / available if available > 0 else 0.0
+
+
+def health_factors(
+    customer: CustomerLike,
     nps_value: float | None,
     responses: int,
     model: HealthModel,
     today: date,
+) -> tuple[HealthFactor, ...]:
+    """Each factor of `health`'s score: what it was computed from, its weight and points."""
+    fractions = _fractions(customer, nps_value, model, today)
+    raw_weights = model.weights.as_dict()
+    scale = _weighting(fractions, raw_weights)
+    factors: list[HealthFactor] = []
+    for key, fraction in fractions.items():
+        label = _LABELS[key]
+        if fraction is None:
+            factors.append(HealthFactor(key, label, NO_DATA, 0.0, 0.0, has_data=False))
+            continue
+        weight = raw_weights[key] * scale
+        points = fraction * weight
+        value = _words(key, customer, nps_value, responses, model, today)
+        factors.append(
+            HealthFactor(key, label, value, _half_up(weight, 1), _half_up(points, 1), has_data=True)
+        )
+    return tuple(factors)
+
+
+def health(
+    customer: CustomerLike,
+    nps_value: float | None,
+    responses: int,
+    model: HealthModel,
+    today: date,
+    *,
+    weights: Mapping[str, float] | None = None,
 ) -> Health:
     """A customer's health score 0-100, its band, and each factor's contribution.
 
@@ -214,36 +321,42 @@ def health(
     neither costs nor earns points. The score is the sum of the points, rounded half up; the
     band is taken from that rounded score so the number shown and its colour agree. Should
     no weighted factor have data, the score is 0 (Red) with every factor at weight 0.
+
+    The factors (`health_factors`) are worked out when first asked for. `weights`, the
+    model's weights as a mapping, saves working them out again for each of many customers.
     """
     fractions = _fractions(customer, nps_value, model, today)
-    raw_weights = model.weights.as_dict()
-    available = sum(raw_weights[key] for key, fraction in fractions.items() if fraction is not None)
-    scale = 100 / available if available > 0 else 0.0
-
+    raw_weights = model.weights.as_dict() if weights is None else weights
+    scale = _weighting(fractions, raw_weights)
     total = 0.0
     for key, fraction in fractions.items():
         if fraction is not None:
             total += fraction * (raw_weights[key] * scale)
-
-    def explain() -> tuple[HealthFactor, ...]:
-        factors: list[HealthFactor] = []
-        for key, fraction in fractions.items():
-            label = _LABELS[key]
-            if fraction is None:
-                factors.append(HealthFactor(key, label, NO_DATA, 0.0, 0.0, has_data=False))
-                continue
-            weight = raw_weights[key] * scale
-            points = fraction * weight
-            value = _words(key, customer, nps_value, responses, model, today)
-            factors.append(
-                HealthFactor(
-                    key, label, value, _half_up(weight, 1), _half_up(points, 1), has_data=True
-                )
-            )
-        return tuple(factors)
-
     score = min(100, max(0, int(_half_up(total))))
-    return Health(score=score, band=health_band(score, model), explain=explain)
+    return Health(
+        score=score,
+        band=health_band(score, model),
+        explain=partial(health_factors, customer, nps_value, responses, model, today),
+    )
+
+
+def health_scores(
+    customers: Sequence[CustomerLike],
+    scores: Mapping[int, Sequence[int]],
+    model: HealthModel,
+    today: date,
+) -> list[tuple[float | None, int, Health]]:
+    """Each customer's NPS (from its survey `scores`, by customer id), responses and health,
+    in the customers' order: `health` for many at once."""
+    weights = model.weights.as_dict()
+    found = []
+    for customer in customers:
+        own = scores.get(customer.id or -1, ())
+        value = nps(own)
+        found.append(
+            (value, len(own), health(customer, value, len(own), model, today, weights=weights))
+        )
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +373,7 @@ class RankedRequest:
 
 
 def rank_requests(
-    requests: Sequence[FeatureRequest], askers: Mapping[int, Sequence[Customer]]
+    requests: Sequence[FeatureRequest], askers: Mapping[int, Sequence[CustomerLike]]
 ) -> tuple[RankedRequest, ...]:
     """Feature requests ranked by distinct customers asking (most first), then the ARR behind
     them (most first), then title.

@@ -8,8 +8,9 @@ from datetime import date
 from typing import Literal
 
 from opstui.domain.bugs import URGENT_PRIORITIES
+from opstui.domain.customers import CustomerLike
 from opstui.domain.enums import OPEN_BUG_STATUSES, EscalationTrigger, Priority
-from opstui.domain.models import Bug, Customer, Project
+from opstui.domain.models import Bug, Project
 from opstui.domain.portfolio import is_slipping, slip_days
 from opstui.domain.text import clean_line
 
@@ -47,7 +48,7 @@ def _required_id(entity_id: int | None, what: str) -> int:
 def escalations(
     bugs: Sequence[Bug],
     projects: Sequence[Project],
-    customers: Sequence[Customer],
+    customers: Sequence[CustomerLike],
     today: date,
 ) -> tuple[Escalation, ...]:
     """Everything that triggers an escalation today.

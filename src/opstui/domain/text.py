@@ -29,6 +29,8 @@ _JSON_ESCAPE = re.compile(
     r"|00[89][0-9a-fA-F]|061[cC]|200[b-fB-F]|202[a-eA-E]|206[0-46-9]|[fF][eE][fF][fF]))"
 )
 
+_JSON_ESCAPE_START = re.compile(r"\\[bfru]")
+
 
 def clean_text(value: str) -> str:
     """Remove control characters, keeping tabs and newlines (multi-line text)."""
@@ -56,6 +58,9 @@ def clean_stored(raw: bytes) -> str:
 def clean_json_escapes(text: str) -> str:
     """JSON text with the `\\uXXXX` escapes of removed characters taken out, so decoding it
     cannot bring back what `clean_text` removes."""
+    if _JSON_ESCAPE_START.search(text) is None:
+        # Every escape taken out starts so; a plain search finds none far faster.
+        return text
     return _JSON_ESCAPE.sub(r"\1", text)
 
 

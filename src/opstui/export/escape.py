@@ -63,8 +63,14 @@ _LEADING_MARKER = re.compile(r"^(?:[-+=]|\d{1,9}(?=[.)]))")
 
 def inline(text: str) -> str:
     """`text` as one line of literal Markdown, safe anywhere, including a line's start."""
-    flat = _BREAKS.sub(" ", clean_text(text)).strip()
-    escaped = _HASH.sub(r"\1\\#", _unlinked(flat.translate(_ESCAPES)))
+    flat = clean_text(text)
+    if not flat.isascii() or not flat.isprintable() or "  " in flat:
+        # Printable ASCII without a double space has no break or run of spaces to fold.
+        flat = _BREAKS.sub(" ", flat)
+    flat = flat.strip()
+    escaped = _unlinked(flat.translate(_ESCAPES))
+    if "#" in escaped:
+        escaped = _HASH.sub(r"\1\\#", escaped)
     marker = _LEADING_MARKER.match(escaped)
     if marker is None:
         return escaped
@@ -77,9 +83,12 @@ def inline(text: str) -> str:
 
 def _unlinked(escaped: str) -> str:
     """Escaped text with every autolink GFM would find in it defused (see above)."""
-    escaped = _WWW.sub(r"\1\\.", escaped)
-    escaped = _SCHEME.sub(r"\\:", escaped)
-    return _EMAIL_AT.sub(f"{_WORD_JOINER}@", escaped)
+    # Each pattern needs its character: text without it is left as it is, unsearched.
+    if "." in escaped:
+        escaped = _WWW.sub(r"\1\\.", escaped)
+    if ":" in escaped:
+        escaped = _SCHEME.sub(r"\\:", escaped)
+    return _EMAIL_AT.sub(f"{_WORD_JOINER}@", escaped) if "@" in escaped else escaped
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -335,6 +335,11 @@ class Redactor:
         self, customers: Iterable[tuple[int | None, str]] = (), *, active: bool = False
     ) -> None:
         self.active = active
+        self._by_id: dict[int | str, str] = {}
+        self._by_name: dict[str, str] = {}
+        self._names: _Names | None = None
+        if not active:
+            return  # names read as they are: no alias is ever asked for
         records: dict[tuple[int, int | str], list[str]] = {}
         record_of_name: dict[str, tuple[int, int | str]] = {}
         for customer_id, name in customers:
@@ -349,16 +354,14 @@ class Redactor:
         number_of = {record: number for number, record in enumerate(order, 1)}
         self._by_id = {r[1]: f"Customer {n}" for r, n in number_of.items() if r[0] == 0}
         self._by_name = {name: f"Customer {number_of[r]}" for name, r in record_of_name.items()}
-        self._names: _Names | None = None
-        if active:
-            numbers: dict[str, set[int]] = {}
-            for record, names in records.items():
-                for name in names:
-                    key = _name_key(name)
-                    if any(char.isalnum() for char in key):
-                        numbers.setdefault(key, set()).add(number_of[record])
-            if numbers:
-                self._names = _Names({k: _mention(list(n)) for k, n in sorted(numbers.items())})
+        numbers: dict[str, set[int]] = {}
+        for record, names in records.items():
+            for name in names:
+                key = _name_key(name)
+                if any(char.isalnum() for char in key):
+                    numbers.setdefault(key, set()).add(number_of[record])
+        if numbers:
+            self._names = _Names({k: _mention(list(n)) for k, n in sorted(numbers.items())})
 
     def customer(self, name: str, customer_id: int | None = None) -> str:
         """A customer's name, or its alias when redacting (by id when it has one)."""

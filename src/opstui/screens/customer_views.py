@@ -14,9 +14,8 @@ from typing import Any
 from textual.content import Content
 
 from opstui.data.figures import CustomerHealth
-from opstui.domain.customers import ROADMAP_CANDIDATE_MIN_CUSTOMERS, RankedRequest
+from opstui.domain.customers import ROADMAP_CANDIDATE_MIN_CUSTOMERS, CustomerRow, RankedRequest
 from opstui.domain.enums import ChurnRisk, HealthBand, RequestStatus
-from opstui.domain.models import Customer
 from opstui.domain.settings import HealthModel
 from opstui.widgets.customer_cells import (
     BAND_STYLES,
@@ -146,7 +145,7 @@ def health_haystack(row: CustomerHealth, data: CustomersData) -> str:
 def health_sort_key(column: str, data: CustomersData) -> Callable[[CustomerHealth], Any]:
     """Sort key for a health-table column; ties go by name. Missing data sorts last."""
 
-    def usage(customer: Customer) -> float:
+    def usage(customer: CustomerRow) -> float:
         if customer.active_users is None or not customer.seats:
             return 2.0
         return customer.active_users / customer.seats

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
-from opstui.data.figures import CustomerHealth, customer_health, previous_snapshot, ranked_requests
+from opstui.data.figures import CustomerHealth, customer_health, previous_health, ranked_requests
 from opstui.domain.customers import nps
 from opstui.domain.enums import RequestStatus
 from opstui.domain.text import clean_line
@@ -263,9 +263,10 @@ class CustomersScreen(FilterableScreen):
             scores = repo.nps_scores()
             every_score = [score for own in scores.values() for score in own]
             rows = customer_health(repo, session.config.health, session.today, retired=True)
+            serving = [row for row in rows if row.customer.retired_on is None]
             companies = repo.companies()
             data = CustomersData(
-                rows=[row for row in rows if row.customer.retired_on is None],
+                rows=serving,
                 companies={c.id: c.name for c in companies if c.id is not None},
                 people={p.id: p.name for p in repo.people() if p.id is not None},
                 ranked=ranked_requests(repo),
@@ -275,11 +276,11 @@ class CustomersScreen(FilterableScreen):
                 retired=[row for row in rows if row.customer.retired_on is not None],
                 serving_companies=sum(1 for c in companies if c.retired_on is None),
             )
-            previous = previous_snapshot(repo, session.week)
+            previous = previous_health(repo, session.week)
             if previous is not None:
                 data.previous_week = previous.week
                 data.previous_nps = previous.nps
-                data.previous_health = {c.name: c.health for c in previous.customers}
+                data.previous_health = previous.health
         self.app.call_from_thread(self._loaded, data, keep)
 
     def _loaded(self, data: CustomersData, keep: str | None) -> None:
@@ -574,23 +575,25 @@ class CustomersScreen(FilterableScreen):
         if row is None:
             return
         model = self.session.config.health
-        edit_customer(self, self.session.repo, row.customer, model.critical_features, self._stored)
+        edit_customer(
+            self, self.session.repo, row.customer.model(), model.critical_features, self._stored
+        )
 
     def action_add_nps(self) -> None:
         row = self._customer_or_hint("add its NPS responses")
         if row is not None:
-            add_nps(self, self.session.repo, row.customer, self.session.today, self._stored)
+            add_nps(self, self.session.repo, row.customer.model(), self.session.today, self._stored)
 
     def action_retire(self) -> None:
         row = self._customer_or_hint("delete or retire it")
         if row is not None:
             session = self.session
-            retire_customer(self, session.repo, row.customer, session.today, self._stored)
+            retire_customer(self, session.repo, row.customer.model(), session.today, self._stored)
 
     def action_restore(self) -> None:
         row = self._customer_or_hint("bring it back")
         if row is not None:
-            restore_customer(self, self.session.repo, row.customer, self._stored)
+            restore_customer(self, self.session.repo, row.customer.model(), self._stored)
 
     def action_toggle_retired(self) -> None:
         if self.data is None:

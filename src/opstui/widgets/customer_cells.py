@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from opstui.domain.customers import Health, RankedRequest
+from opstui.domain.customers import CustomerLike, Health, RankedRequest
 from opstui.domain.enums import ChurnRisk, FeedbackKind, HealthBand, RequestStatus
-from opstui.domain.models import Customer
 from opstui.widgets.privacy import PRIVACY
 from opstui.widgets.trend import delta
 
@@ -72,7 +71,7 @@ def health_cell(health: Health, previous: int | None = None) -> Content:
     return Content.assemble(cell, " ", change) if change.plain not in ("", "→") else cell
 
 
-def tickets_cell(customer: Customer) -> Content:
+def tickets_cell(customer: CustomerLike) -> Content:
     """This week's tickets and the change since last week: "6 ↑4" (more tickets: red)."""
     change = customer.tickets_this_week - customer.tickets_last_week
     if change > 0:
