@@ -494,6 +494,11 @@ def _export(args: argparse.Namespace) -> int:
     from opstui.data.workspace import explain_failure
     from opstui.export.kinds import DEFAULT_KIND, kind_named
 
+    import gc
+
+    # An export builds the week's figures and writes them once: its objects live until the
+    # process ends, so the collector's passes over them would free nothing.
+    gc.disable()
     if args.format != "markdown" or args.what is not None:
         if args.kind is not None or args.bug is not None:
             raise UsageError("--kind and --bug are for Markdown documents, not --format csv|json")
