@@ -296,3 +296,30 @@ def test_a_bulk_import_indexes_its_titles_once_and_leaves_every_index_in_place(
         assert after == shape  # the sort indexes and the title triggers are all back
     finally:
         repo.close()
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_a_word_in_many_titles_is_tested_along_the_order_and_finds_the_same_rows(
+    repo: Repository, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `TITLE_INDEX_MOST` titles a word is tested on each title of the list's order
+    instead of looked up: every sort pages through exactly the same rows, and the
+    palette's bug search finds the same bugs."""
+
+    def pages() -> dict[tuple[str, bool], list[int]]:
+        return {
+            (sort, reverse): [
+                row.id
+                for row in repo.bug_list_page(
+                    BugQuery(text=text, sort=sort, reverse=reverse), TODAY, 0, 99
+                )
+            ]
+            for sort in SORT_COLUMNS
+            for reverse in (False, True)
+        }
+
+    looked_up, searched = pages(), repo.search_bug_titles(text, 99)
+    monkeypatch.setattr("opstui.data.bug_queries.TITLE_INDEX_MOST", 0)
+    assert pages() == looked_up
+    assert repo.search_bug_titles(text, 99) == searched
+    assert sorted(looked_up["id", False]) == _expected(_titles(repo), text)

@@ -18,6 +18,7 @@ from opstui.modals.confirm import ConfirmDialog
 from opstui.modals.date_prompt import DatePrompt
 from opstui.modals.picker import Picker
 from opstui.screens.bugs import BugsScreen
+from opstui.widgets.bug_list import FIRST_ROWS, BugPages
 from opstui.widgets.bug_matrix import BugMatrixView
 from opstui.widgets.virtual_table import VirtualTable
 from tests.app_harness import SIZE, demo_app, settle
@@ -624,3 +625,42 @@ async def test_with_as_of_every_time_a_decision_stores_is_on_the_as_of_date(
     opened = bug(demo_repo, first).opened_at.date()
     assert resolved.date() == max(as_of, opened)
     assert ticked.date() == as_of
+
+
+async def test_a_title_filter_with_many_matches_shows_its_rows_then_its_count(
+    demo_repo: Repository,
+) -> None:
+    """Past the first rows read, a title filter's count comes from a worker after its rows:
+    the bar says it is counting until then, and the whole list is reachable after."""
+    opened = datetime(2026, 6, 1, 9, 0)
+    demo_repo.add_many(
+        Bug(title=f"Ledger timeout {n}", opened_at=opened + timedelta(minutes=n))
+        for n in range(FIRST_ROWS + 57)
+    )
+    query = BugQuery(text="ledger timeout")
+    pages = BugPages(demo_repo, query, DEMO_TODAY, lambda key: False)
+    assert pages.count_later() and pages.counting
+    assert len(pages) == FIRST_ROWS  # the rows read so far
+    assert pages.exact_length() == FIRST_ROWS + 57 and not pages.counting
+    few = BugPages(demo_repo, BugQuery(text="webhook retry"), DEMO_TODAY, lambda key: False)
+    assert not few.count_later()  # every match is in the first rows: counted by reading
+    assert len(few) == demo_repo.bug_list_count(few.query, DEMO_TODAY)
+
+    app = demo_app(demo_repo, screen="bugs")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = bugs_screen(app)
+        await pilot.press("v", "slash", *"ledger timeout")
+        await pilot.pause()
+        bar = str(screen.query_one("#view-bar", Static).render())
+        assert f"{FIRST_ROWS}+ shown, counting…" in bar or f"{FIRST_ROWS + 57} shown" in bar
+        await settle(pilot)
+        bar = str(screen.query_one("#view-bar", Static).render())
+        assert f"{FIRST_ROWS + 57} shown" in bar and "counting" not in bar
+        await pilot.press("enter", "end")
+        await settle(pilot)
+        assert screen.table.cursor == FIRST_ROWS + 56
+        assert (
+            screen.table.current_key
+            == f"bug:{screen.pages.bugs(FIRST_ROWS + 56, FIRST_ROWS + 57)[0].id}"
+        )  # type: ignore[union-attr]

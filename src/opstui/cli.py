@@ -487,14 +487,14 @@ def _export(args: argparse.Namespace) -> int:
     """Export a week. A frozen week gives its stored snapshot. Any other week is computed
     live as of `--as-of` when given, else as of today but never after the week's Sunday
     (`snapshot_date`), so exporting a past week shows it as it stood at its end."""
+    import gc
+
     from opstui.data.config import load_config
     from opstui.data.messages import ExportRequest, MessageError
     from opstui.data.repository import Repository
     from opstui.data.review import SnapshotDamagedError
     from opstui.data.workspace import explain_failure
     from opstui.export.kinds import DEFAULT_KIND, kind_named
-
-    import gc
 
     # An export builds the week's figures and writes them once: its objects live until the
     # process ends, so the collector's passes over them would free nothing.

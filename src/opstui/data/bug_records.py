@@ -4,15 +4,17 @@ customer links, saved filters and the counts behind the bug matrix."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
 from opstui.data.bug_queries import (
     BugListRow,
     BugQuery,
     count_bugs,
+    count_bugs_unless,
     page_bugs,
     titles_holding,
+    walked_words,
 )
 from opstui.data.store import _DONE, _OPEN, NotFoundError, Store
 from opstui.domain.bugs import CompanyBugCounts
@@ -62,7 +64,7 @@ class BugRecords(Store):
         words = query.split()
         if not words:
             return []
-        where, params = titles_holding(words)
+        where, params = titles_holding(words, walked_words(self.db, words))
         rows = self._rows(
             f"SELECT b.id, b.title FROM bugs b WHERE {where} ORDER BY b.opened_at DESC LIMIT ?",
             [*params, limit],
@@ -118,6 +120,12 @@ class BugRecords(Store):
     def bug_list_count(self, query: BugQuery, today: date) -> int:
         """How many bugs a list shows (counted in SQL)."""
         return count_bugs(self.db, query, today)
+
+    def bug_list_count_unless(
+        self, query: BugQuery, today: date, cancelled: Callable[[], bool]
+    ) -> int | None:
+        """How many bugs a list shows, or None when `cancelled()` turns true first."""
+        return count_bugs_unless(self.db, query, today, cancelled)
 
     def bug_list_page(
         self, query: BugQuery, today: date, offset: int, limit: int

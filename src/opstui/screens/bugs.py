@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Input, Static
+from textual.worker import get_current_worker
 
 from opstui.data.bug_queries import BugQuery
 from opstui.data.figures import week_bug_matrix
@@ -335,6 +336,8 @@ class BugsScreen(OpsScreen):
         self.pages = BugPages(
             self.session.repo, self.current_query(), self.session.today, self._is_marked
         )
+        if self.pages.count_later():
+            self.count_list(self.pages)
         index = table.cursor
         key = None if keep_index else table.current_key
         table.sort_column = None if self.view == "inbox" else self.query_all.sort
@@ -347,6 +350,35 @@ class BugsScreen(OpsScreen):
         self.show_view_bar()
         self.loaded = True
         self.apply_pending_entity()
+
+    @work(thread=True, exclusive=True, group="bugs-count", exit_on_error=False)
+    def count_list(self, pages: BugPages) -> None:
+        """Count a title filter's matches after its first rows show; the next keystroke's
+        count cancels this one, wherever SQLite is."""
+        worker = get_current_worker()
+        with self.session.reading() as repo:
+            count = repo.bug_list_count_unless(
+                pages.query, pages.today, lambda: worker.is_cancelled
+            )
+        if count is not None and not worker.is_cancelled:
+            self.app.call_from_thread(self._list_counted, pages, count)
+
+    def _exact_total(self) -> int:
+        """The list's count now: counted here when its worker has not finished."""
+        if self.pages is None:
+            return 0
+        counting = self.pages.counting
+        total = self.pages.exact_length()
+        if counting:
+            self.table.length_changed()
+        return total
+
+    def _list_counted(self, pages: BugPages, count: int) -> None:
+        if pages is not self.pages or not pages.counting:
+            return  # the list was read again meanwhile
+        pages.counted(count)
+        self.table.length_changed()
+        self.show_view_bar()
 
     def _index_in_first_pages(self, key: str) -> int | None:
         assert self.pages is not None
@@ -375,7 +407,7 @@ class BugsScreen(OpsScreen):
             return ids
         query = self.pages.query
         repo, today = self.session.repo, self.session.today
-        total = len(self.pages)
+        total = self._exact_total()
 
         def shown_without(hidden: set[int]) -> int:
             return repo.bug_list_count(
@@ -415,8 +447,13 @@ class BugsScreen(OpsScreen):
                     ("   0–3 priority · m dup · a assign · c company · z snooze", "dim"),
                 )
         else:
+            shown = (
+                f"{count:,}+ shown, counting…"
+                if self.pages is not None and self.pages.counting
+                else f"{count:,} shown"
+            )
             text = Content.assemble(
-                ("All bugs", "bold"), "  ", (f"{count:,} shown", "bold"), self._filters_text()
+                ("All bugs", "bold"), "  ", (shown, "bold"), self._filters_text()
             )
             if count == 0:
                 text = Content.assemble(
@@ -774,7 +811,7 @@ class BugsScreen(OpsScreen):
     def action_mark_all(self) -> None:
         """Mark every row of the view (after a filter: every bug it found)."""
         table = self.table
-        total = len(table.source)
+        total = self._exact_total()
         if total > MARK_ALL_LIMIT:
             self.notify(
                 f"{total:,} rows: filter the list first (/ or f) to mark at most "

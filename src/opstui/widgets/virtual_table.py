@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import ClassVar, Generic, Literal, Protocol, TypeVar
 
 from textual import events
@@ -285,6 +286,12 @@ class VirtualTable(ScrollView, can_focus=True):
         )
         self.refresh()
 
+    def length_changed(self) -> None:
+        """The source holds a different number of rows now (its count came later)."""
+        self._update_virtual_size()
+        self.cursor = self._settle(self.cursor)
+        self.refresh()
+
     def index_of(self, key: str) -> int | None:
         """Index of the row with `key`, searching the source (lists: fast enough; SQL: paged)."""
         lookup = getattr(self.source, "index_of", None)
@@ -328,10 +335,11 @@ class VirtualTable(ScrollView, can_focus=True):
         if total == 0:
             return 0
         index = max(0, min(index, total - 1))
-        forward = list(range(index, total))
-        backward = list(range(index, -1, -1))
-        candidates = forward + backward if direction > 0 else backward + forward
-        for candidate in candidates:
+        forward = range(index, total)
+        backward = range(index, -1, -1)
+        # Lazily: a list of a million indexes would cost 20 ms on every cursor move.
+        ahead = chain(forward, backward) if direction > 0 else chain(backward, forward)
+        for candidate in ahead:
             row = self.row_at(candidate)
             if row is not None and not row.group:
                 return candidate
