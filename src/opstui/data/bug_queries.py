@@ -62,6 +62,8 @@ class BugQuery:
     open_only: bool = False
     inbox: bool = False
     """Untriaged open bugs that are not snoozed past today: the triage inbox."""
+    without_company: bool = False
+    """Only the bugs no company is set on."""
     sort: str = "opened"
     reverse: bool = False
     exclude_ids: frozenset[int] = field(default_factory=frozenset)
@@ -187,6 +189,8 @@ def _where(
         if value is not None:
             clauses.append(f"{column} = ?")
             params.append(value)
+    if query.without_company:
+        clauses.append("b.company_id IS NULL")
     if query.exclude_ids:
         clauses.append(f"b.id NOT IN ({', '.join('?' for _ in query.exclude_ids)})")
         params.extend(sorted(query.exclude_ids))

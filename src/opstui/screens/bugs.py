@@ -480,7 +480,9 @@ class BugsScreen(OpsScreen):
             return ""
         if count > MARK_ALL_LIMIT:
             return ""  # Counting them would read the whole inbox; the bar stays short.
-        without = sum(1 for bug in self.pages.bugs(0, count) if bug.company_id is None)
+        without = self.session.repo.bug_list_count(
+            replace(self.pages.query, without_company=True), self.session.today
+        )
         snoozed = self.matrix.total.untriaged - (count - without)
         parts = [f"{without} without a company"] if without else []
         if snoozed > 0:

@@ -8,13 +8,14 @@ thousands of rows. Here a `RowSource` hands out just the rows being drawn, so a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import ClassVar, Generic, Literal, Protocol, TypeVar
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.color import Color
 from textual.content import Content
 from textual.geometry import Size
@@ -22,12 +23,16 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 from textual.visual import Visual
 
 from opstui.widgets.privacy import shown_line
 from opstui.widgets.readable import readable_strip
 
 T = TypeVar("T")
+
+LINE_CACHE = 400
+"""Rendered rows kept: ten screens of the tallest terminal."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +230,9 @@ class VirtualTable(ScrollView, can_focus=True):
         """Keys of rows marked for a bulk action."""
         self.sort_column: str | None = None
         self.sort_reverse = False
+        self._lines: LRUCache[Hashable, Strip] = LRUCache(LINE_CACHE)
+        """Rendered data rows, by what they show: a row that moves (the next bug after a
+        decision, a scroll) or comes back is not drawn again."""
         self._update_virtual_size()
 
     # -- data ---------------------------------------------------------------------------------
@@ -273,6 +281,7 @@ class VirtualTable(ScrollView, can_focus=True):
                     columns[index] = replace(column, width=column.width - give)
                     spare += give
         self.columns = columns
+        self._lines.clear()
         self._update_virtual_size()
         self.refresh()
 
@@ -438,9 +447,20 @@ class VirtualTable(ScrollView, can_focus=True):
                 cells = row.cells
                 if len(self.kept) != len(self.base_columns):  # narrow: some columns dropped
                     cells = tuple(cells[i] for i in self.kept if i < len(cells))
-                content = self._line(cells)
-                if row.style:
-                    content = content.stylize_before(row.style)
+                key = (tuple(cells), row.style, style, full_width, scroll_x, width, self.app.theme)
+                drawn = self._lines.get(key)
+                if drawn is None:
+                    content = self._line(cells)
+                    if row.style:
+                        content = content.stylize_before(row.style)
+                    drawn = self._draw(content, style, full_width, scroll_x, width)
+                    self._lines[key] = drawn
+                return drawn
+        return self._draw(content, style, full_width, scroll_x, width)
+
+    def _draw(
+        self, content: Content, style: VisualStyle, full_width: int, scroll_x: int, width: int
+    ) -> Strip:
         strips = Visual.to_strips(self, content, full_width, 1, style, pad=True)
         strip = strips[0] if strips else Strip.blank(full_width, style.rich_style)
         # A cell's colour that cannot be read on this row (the cursor's, a mark's) gives
