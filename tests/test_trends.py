@@ -348,3 +348,19 @@ def test_opstui_export_kind_month_and_quarter_write_the_golden_files(
     finally:
         repo.close()
     assert "2,285,000" not in redacted and MASKED_MONEY in redacted
+
+
+def test_the_matrix_reads_its_rates_without_the_weeks_projects_and_customers(
+    gapped_repo: Repository,
+) -> None:
+    """The bug matrix's rates over earlier weeks are the trends' own resolution-rate lines,
+    read without decoding any project or customer of those weeks."""
+    whole = earlier_weeks(gapped_repo, "2026-W29", 5).chart("resolution_rate").lines
+    bugs_only = earlier_weeks(gapped_repo, "2026-W29", 5, records=False)
+    assert bugs_only.chart("resolution_rate").lines == whole
+    assert any(value is not None for line in whole for value in line.values)
+    assert gapped_repo.snapshot_trend_parts(DEMO_WEEK, records=False) == {
+        key: value
+        for key, value in (gapped_repo.snapshot_trend_parts(DEMO_WEEK) or {}).items()
+        if key not in ("projects", "customers")
+    }

@@ -35,15 +35,18 @@ def week_points(
     today: date,
     targets: BugTargets,
     health: HealthModel,
+    records: bool = True,
 ) -> dict[str, WeekPoint]:
     """The trend figures of each of `weeks` that has them: a frozen week's from its
     snapshot, `live_week` (when not frozen) computed as its export would be; any other week
-    has none (a gap). Raises `SnapshotDamagedError` for a snapshot that does not validate."""
+    has none (a gap). Raises `SnapshotDamagedError` for a snapshot that does not validate.
+    Without `records`, frozen weeks' projects and customers are left out (and their
+    figures with them)."""
     frozen = set(repo.snapshot_weeks())
     points: dict[str, WeekPoint] = {}
     for week in weeks:
         if week in frozen:
-            parts = repo.snapshot_trend_parts(week)
+            parts = repo.snapshot_trend_parts(week, records)
             if parts is None:  # unfrozen since the list was read
                 continue
             try:
@@ -79,9 +82,10 @@ def load_review(
     return period_review(period, points)
 
 
-def earlier_weeks(repo: Repository, week: str, count: int) -> PeriodReview:
+def earlier_weeks(repo: Repository, week: str, count: int, *, records: bool = True) -> PeriodReview:
     """The trends of the `count` weeks before `week`, from their snapshots alone (a week not
-    frozen is a gap): what the tables' sparklines draw before this week's own figure."""
+    frozen is a gap): what the tables' sparklines draw before this week's own figure.
+    Without `records`, the figures of projects and customers are left out."""
     period = ReviewPeriod("weeks", previous_week(week))
     points = week_points(
         repo,
@@ -90,6 +94,7 @@ def earlier_weeks(repo: Repository, week: str, count: int) -> PeriodReview:
         today=week_monday(week),
         targets=BugTargets(),
         health=HealthModel(),
+        records=records,
     )
     review = period_review(period, points)
     return PeriodReview(
@@ -122,7 +127,8 @@ def resolution_history(
 ) -> dict[str, tuple[float | None, ...]]:
     """Resolution rate by company (and "Total") in the `count` weeks before `week`, oldest
     first; None for a week not frozen or a company without a rate that week."""
-    lines = earlier_weeks(repo, week, count).chart("resolution_rate").lines
+    # The rates are the bugs' figures: no project or customer of those weeks is read.
+    lines = earlier_weeks(repo, week, count, records=False).chart("resolution_rate").lines
     return {
         TOTAL_LABEL if line.label == ALL_COMPANIES else line.label: line.values for line in lines
     }
