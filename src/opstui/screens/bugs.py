@@ -350,6 +350,10 @@ class BugsScreen(OpsScreen):
         self.show_view_bar()
         self.loaded = True
         self.apply_pending_entity()
+        # The screen's next update draws the key's frame; the table tells the screen that
+        # it changed only after this handler, too late for that update, so the frame would
+        # show the typed letter alone and the rows one update (~30 ms) later.
+        self.refresh()
 
     @work(thread=True, exclusive=True, group="bugs-count", exit_on_error=False)
     def count_list(self, pages: BugPages) -> None:

@@ -402,6 +402,7 @@ class PortfolioScreen(FilterableScreen):
 
         # Rows are built when drawn: 2,000 projects cost the 35 on screen.
         self.table.set_source(LazyRows(items, keys, build), keep=keep or self.table.current_key)
+        self.refresh()  # in the key's own frame (see `BugsScreen.show_list`)
 
     @property
     def is_loaded(self) -> bool:
