@@ -109,3 +109,27 @@ def test_meeting_mode_snapshot_at_size(
 
     app = demo_app(demo_repo, screen="weekly", clock=lambda: CLOCK)
     assert snap_compare(app, terminal_size=size, run_before=open_meeting)
+
+
+async def test_the_footer_shows_the_keys_that_fit_after_each_resize(
+    demo_repo: Repository,
+) -> None:
+    """Wider, the keys hidden at 80 columns come back; narrower again, none is cut."""
+
+    def shown(app: object) -> list[object]:
+        footer = app.screen.query_one(Footer)  # type: ignore[attr-defined]
+        keys = [key for key in footer.children if key.display]
+        assert all(key.region.right <= footer.region.right for key in keys)
+        return keys
+
+    app = demo_app(demo_repo, screen="bugs")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        narrow = len(shown(app))
+        await pilot.resize_terminal(200, 40)
+        await settle(pilot)
+        wide = len(shown(app))
+        assert wide > narrow
+        await pilot.resize_terminal(*SMALL)
+        await settle(pilot)
+        assert len(shown(app)) == narrow

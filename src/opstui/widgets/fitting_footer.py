@@ -19,7 +19,11 @@ class FittingFooter(Footer):
         self.call_after_refresh(self._hide_what_does_not_fit)
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self.recompose)
+        # The keys are the same at any width (a new screen's first resize comes right after
+        # its bindings' recompose): show them all again and hide what does not fit now.
+        for child in self.children:
+            child.display = True
+        self.call_after_refresh(self._hide_what_does_not_fit)
 
     def _hide_what_does_not_fit(self) -> None:
         keys: list[Widget] = [
