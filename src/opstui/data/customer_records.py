@@ -74,8 +74,12 @@ class CustomerRecords(Store):
         if retired:
             return dict(scores)
         # Few customers are ever retired: leaving them out costs less than joining.
-        gone = {row[0] for row in self.db.execute(_RETIRED_CUSTOMERS).fetchall()}
+        gone = self.retired_customer_ids()
         return {customer: own for customer, own in scores.items() if customer not in gone}
+
+    def retired_customer_ids(self) -> set[int]:
+        """The ids of the customers no longer in service."""
+        return {row[0] for row in self.db.execute(_RETIRED_CUSTOMERS).fetchall()}
 
     def nps_responses(self, customer_id: int) -> list[NpsResponse]:
         return self._models(

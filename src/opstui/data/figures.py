@@ -219,12 +219,20 @@ def _health_rows(
 
 
 def customer_health(
-    repo: Repository, model: HealthModel, today: date, *, retired: bool = False
+    repo: Repository,
+    model: HealthModel,
+    today: date,
+    *,
+    retired: bool = False,
+    scores: Mapping[int, Sequence[int]] | None = None,
 ) -> list[CustomerHealth]:
     """Every customer in service (`retired=True`: every customer) with NPS and health,
-    worst health first."""
+    worst health first; `scores` (`repo.nps_scores` of the same customers) saves reading
+    them again."""
     customers = repo.customer_rows(retired=retired)
-    return _health_rows(customers, repo.nps_scores(retired=retired), model, today)
+    if scores is None:
+        scores = repo.nps_scores(retired=retired)
+    return _health_rows(customers, scores, model, today)
 
 
 def ranked_requests(

@@ -260,16 +260,25 @@ class CustomersScreen(FilterableScreen):
         session = self.session
         with session.reading() as repo:
             # Live figures leave retired customers out; the table lists them on request.
-            scores = repo.nps_scores()
-            every_score = [score for own in scores.values() for score in own]
-            rows = customer_health(repo, session.config.health, session.today, retired=True)
+            # Every customer's scores, read once: the overall NPS is of those in service.
+            scores = repo.nps_scores(retired=True)
+            gone = repo.retired_customer_ids()
+            every_score = [
+                score for customer, own in scores.items() if customer not in gone for score in own
+            ]
+            rows = customer_health(
+                repo, session.config.health, session.today, retired=True, scores=scores
+            )
             serving = [row for row in rows if row.customer.retired_on is None]
             companies = repo.companies()
             data = CustomersData(
                 rows=serving,
                 companies={c.id: c.name for c in companies if c.id is not None},
                 people={p.id: p.name for p in repo.people() if p.id is not None},
-                ranked=ranked_requests(repo),
+                # Those in service as the workspace says (`gone`), without reading them again.
+                ranked=ranked_requests(
+                    repo, [row.customer for row in rows if row.customer.id not in gone]
+                ),
                 overall_nps=nps(every_score),
                 responses=len(every_score),
                 model=session.config.health,
