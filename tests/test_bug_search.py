@@ -323,3 +323,33 @@ def test_a_word_in_many_titles_is_tested_along_the_order_and_finds_the_same_rows
     assert pages() == looked_up
     assert repo.search_bug_titles(text, 99) == searched
     assert sorted(looked_up["id", False]) == _expected(_titles(repo), text)
+
+
+def test_only_words_in_many_titles_are_tested_along_the_order(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word is walked when more titles than `TITLE_INDEX_MOST` hold it, and only when no
+    other word of three letters or more is rarer (its index lookup is then the small set)."""
+    from opstui.data.bug_queries import walked_words
+
+    assert walked_words(repo.db, ["timeout"]) == frozenset()  # 3 titles: looked up
+    monkeypatch.setattr("opstui.data.bug_queries.TITLE_INDEX_MOST", 2)
+    assert walked_words(repo.db, ["timeout"]) == {"timeout"}
+    assert walked_words(repo.db, ["timeout", "on"]) == {"timeout"}  # short words always walk
+    assert walked_words(repo.db, ["timeout", "payroll"]) == frozenset()  # payroll: 2 titles
+
+
+def test_a_cancelled_count_stops_and_leaves_the_connection_as_it_was(tmp_path: Path) -> None:
+    many = Repository.create(tmp_path / "many.db")
+    try:
+        opened = datetime(2026, 6, 1, 9, 0)
+        many.add_many(
+            Bug(title=f"Ledger row {n}", opened_at=opened + timedelta(minutes=n))
+            for n in range(3_000)
+        )
+        query = BugQuery(text="le")  # two letters: every title is tested
+        assert many.bug_list_count_unless(query, TODAY, lambda: True) is None
+        assert many.bug_list_count_unless(query, TODAY, lambda: False) == 3_000
+        assert many.bug_list_count(query, TODAY) == 3_000  # no progress handler left behind
+    finally:
+        many.close()

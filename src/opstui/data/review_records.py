@@ -220,24 +220,18 @@ class ReviewRecords(Store):
         decoded whole for a few figures a week. Without `records`, no project or customer
         is read (the bug matrix's rates need neither: 30,000 of them a week at scale)."""
         paths = ", ".join(f"'$.{key}'" for key in TREND_PARTS)
-        if not records:
-            row = self.db.execute(
-                f"SELECT json_extract(s.data, {paths}) FROM snapshots AS s WHERE s.week = ?",
-                [week],
-            ).fetchone()
-            if row is None:
-                return None
-            values = json.loads(clean_json_escapes(row[0]))
-            found = dict(zip(TREND_PARTS, values, strict=True))
-            return {key: value for key, value in found.items() if value is not None}
-        row = self.db.execute(
-            f"SELECT json_extract(s.data, {paths}), "
-            "(SELECT json_group_array(json_array(json_extract(value, '$.phase'), "
+        of_records = (
+            ", (SELECT json_group_array(json_array(json_extract(value, '$.phase'), "
             "json_extract(value, '$.status'), json_extract(value, '$.slip_days'))) "
             "FROM json_each(s.data, '$.projects')), "
             "(SELECT json_group_array(json_array(json_extract(value, '$.id'), "
             "json_extract(value, '$.name'), json_extract(value, '$.band'), "
-            "json_extract(value, '$.arr'))) FROM json_each(s.data, '$.customers')) "
+            "json_extract(value, '$.arr'))) FROM json_each(s.data, '$.customers'))"
+            if records
+            else ""
+        )
+        row = self.db.execute(
+            f"SELECT json_extract(s.data, {paths}){of_records} "
             "FROM snapshots AS s WHERE s.week = ?",
             [week],
         ).fetchone()
@@ -245,14 +239,15 @@ class ReviewRecords(Store):
             return None
         values = json.loads(clean_json_escapes(row[0]))
         parts = {key: value for key, value in zip(TREND_PARTS, values, strict=True)}
-        parts["projects"] = [
-            {"phase": phase, "status": status, "slip_days": slip}
-            for phase, status, slip in json.loads(clean_json_escapes(row[1]))
-        ]
-        parts["customers"] = [
-            {"id": cid, "name": name, "band": band, "arr": arr}
-            for cid, name, band, arr in json.loads(clean_json_escapes(row[2]))
-        ]
+        if records:
+            parts["projects"] = [
+                {"phase": phase, "status": status, "slip_days": slip}
+                for phase, status, slip in json.loads(clean_json_escapes(row[1]))
+            ]
+            parts["customers"] = [
+                {"id": cid, "name": name, "band": band, "arr": arr}
+                for cid, name, band, arr in json.loads(clean_json_escapes(row[2]))
+            ]
         return {key: value for key, value in parts.items() if value is not None}
 
     def snapshot_customer_health(self, week: str) -> list[tuple[object, object]]:

@@ -56,6 +56,8 @@ UNDO_DEPTH = 100
 """How many decisions `u` can take back."""
 
 MARK_ALL_LIMIT = 5_000
+COUNT_GROUP = "bugs-count"
+"""The workers counting a title filter's matches (`BugsScreen.count_list`)."""
 """`*` marks every row of the view up to this many; a longer list is filtered first."""
 
 PANEL_MIN_HEIGHT = 34
@@ -338,6 +340,8 @@ class BugsScreen(OpsScreen):
         )
         if self.pages.count_later():
             self.count_list(self.pages)
+        else:  # a count still running is of a list no longer shown
+            self.workers.cancel_group(self, COUNT_GROUP)
         index = table.cursor
         key = None if keep_index else table.current_key
         table.sort_column = None if self.view == "inbox" else self.query_all.sort
@@ -355,7 +359,7 @@ class BugsScreen(OpsScreen):
         # show the typed letter alone and the rows one update (~30 ms) later.
         self.refresh()
 
-    @work(thread=True, exclusive=True, group="bugs-count", exit_on_error=False)
+    @work(thread=True, exclusive=True, group=COUNT_GROUP, exit_on_error=False)
     def count_list(self, pages: BugPages) -> None:
         """Count a title filter's matches after its first rows show; the next keystroke's
         count cancels this one, wherever SQLite is."""

@@ -86,33 +86,31 @@ class BugPages:
         self.today = today
         self.marked = marked
         self._count: int | None = None
-        self._known: int | None = None
-        """While the count is left for later: the rows read so far."""
+        self._counting = False
+        """The count is left for later: the length is the first rows', all read."""
         self._pages: dict[int, list[BugListRow]] = {}
 
     def __len__(self) -> int:
         if self._count is not None:
             return self._count
-        if self._known is not None:
-            return self._known
-        return self.exact_length()
+        return FIRST_ROWS if self._counting else self.exact_length()
 
     def count_later(self) -> bool:
         """Whether the count is left for later (`counted`): a title filter's count tests
         every title it matches, 80 ms of 1,000,000 bugs, and its first rows can show
         before. Until then the length is the rows read."""
-        if self._count is not None or self._known is not None or not self.query.text.split():
+        if self._count is not None or self._counting or not self.query.text.split():
             return False
         read = len(self.bugs(0, FIRST_ROWS))
         if read < FIRST_ROWS:
             self._count = read  # every match is read
             return False
-        self._known = read
+        self._counting = True
         return True
 
     @property
     def counting(self) -> bool:
-        return self._count is None and self._known is not None
+        return self._count is None and self._counting
 
     def counted(self, count: int) -> None:
         self._count = count
