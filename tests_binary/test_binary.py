@@ -10,6 +10,7 @@ Not part of the default `pytest` run (it needs `bash packaging/build-binary.sh` 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -25,6 +26,11 @@ from opstui import __version__
 from opstui.data.sample import DEMO_TODAY, DEMO_WEEK
 
 ROOT = Path(__file__).resolve().parents[1]
+# packaging/ is a folder of build scripts, not a package (and `packaging` names a library).
+_spec = importlib.util.spec_from_file_location("opstui_bundle", ROOT / "packaging" / "bundle.py")
+assert _spec is not None and _spec.loader is not None
+bundle = sys.modules["opstui_bundle"] = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bundle)
 DEMO = ROOT / "sample.db"
 BUILT = Path(os.environ.get("OPSTUI_BINARY", ROOT / "dist" / "opstui"))
 WEEK = ["--week", DEMO_WEEK, "--as-of", DEMO_TODAY.isoformat()]
@@ -76,10 +82,12 @@ def offline(argv: Sequence[str]) -> list[str]:
     return ["unshare", "--net", "--map-root-user", *argv]
 
 
-def run_binary(binary: Path, home: Path, *arguments: str) -> subprocess.CompletedProcess[bytes]:
+def run_binary(
+    binary: Path, home: Path, *arguments: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         offline([str(binary), *arguments]),
-        env=bare_env(home),
+        env=bare_env(home) if env is None else env,
         cwd=home,
         capture_output=True,
         timeout=120,
@@ -172,25 +180,37 @@ def test_the_demo_s_export_equals_the_venv_s_byte_for_byte(
 TEST_TOOLS = {"pytest", "_pytest", "hypothesis", "mypy", "ruff", "importlinter", "grimp"}
 
 
-def test_the_file_carries_the_demo_styles_and_lazy_widgets_but_no_test_tools() -> None:
-    """What PyInstaller's import analysis cannot see is in the archive (packaging/opstui.spec);
-    what only the tests use, though installed in the environment built from, is not."""
+def packed_folder() -> tuple[str, dict[str, bytes]]:
+    """The name the built file unpacks to, and its files by path."""
+    name, entries = bundle.read_packed(BUILT)
+    return name, {entry.path: entry.data for entry in entries if entry.kind == "f"}
+
+
+def test_the_file_carries_the_demo_styles_and_lazy_widgets_but_no_test_tools(
+    tmp_path: Path,
+) -> None:
+    """What PyInstaller's import analysis cannot see is in the packed folder
+    (packaging/opstui.spec); what only the tests use, though installed in the environment
+    built from, is not."""
     from PyInstaller.archive.readers import CArchiveReader  # installed by the build
 
-    archive = CArchiveReader(str(BUILT))
-    modules = set(archive.open_embedded_archive("PYZ.pyz").toc)
+    _, files = packed_folder()
+    program = tmp_path / "opstui"
+    program.write_bytes(files["opstui"])
+    modules = set(CArchiveReader(str(program)).open_embedded_archive("PYZ.pyz").toc)
 
-    assert archive.extract("opstui/sample.db") == DEMO.read_bytes()
+    assert files["_internal/opstui/sample.db"] == DEMO.read_bytes()
     styles = sorted((ROOT / "src" / "opstui" / "styles").glob("*.tcss"))
     assert styles
     for style in styles:
-        assert archive.extract(f"opstui/styles/{style.name}") == style.read_bytes()
+        assert files[f"_internal/opstui/styles/{style.name}"] == style.read_bytes()
     widgets = {f"textual.widgets.{path.stem}" for path in WIDGETS.glob("_*.py")} - {
         "textual.widgets.__init__"
     }
     assert widgets - modules == set()
     assert {name for name in modules if name.startswith("rich._unicode_data.unicode")}
     assert {name for name in modules if name.split(".")[0] in TEST_TOOLS} == set()
+    assert {path.split("/")[1] for path in files if path.count("/") > 1} & TEST_TOOLS == set()
 
 
 def mapped_files(pid: int) -> set[str]:
@@ -236,3 +256,157 @@ def test_the_demo_opens_in_a_terminal_and_every_screen_shows(binary: Path, home:
                 terminal.settle(quiet=0.3)
         terminal.press("q")
         assert terminal.wait_exit() == 0
+
+
+# The launcher (packaging/launcher.c): the first run unpacks, every run starts what it unpacked.
+
+VERSION_LINE = f"opstui {__version__}\n".encode()
+
+
+def unpacked(root: Path) -> list[str]:
+    """What a cache root holds: the unpacked folders' and any scratch folders' names."""
+    return sorted(path.name for path in root.iterdir()) if root.is_dir() else []
+
+
+def test_the_first_run_unpacks_once_into_the_user_s_cache(binary: Path, home: Path) -> None:
+    name, files = packed_folder()
+    cache = home / ".cache" / "opstui"
+
+    first = run_binary(binary, home, "--version")
+
+    assert (first.returncode, first.stdout, first.stderr) == (0, VERSION_LINE, b"")
+    assert unpacked(cache) == [f"binary-{name}"]
+    folder = cache / f"binary-{name}"
+    assert {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file()
+    } == files
+    assert (cache.stat().st_mode & 0o777, folder.stat().st_mode & 0o777) == (0o700, 0o700)
+    program = folder / "opstui"
+    before = program.stat()
+
+    again = run_binary(binary, home, "--version")
+
+    assert (again.returncode, again.stdout) == (0, VERSION_LINE)
+    after = program.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert unpacked(cache) == [f"binary-{name}"]
+
+
+def test_first_runs_at_the_same_moment_share_one_folder(binary: Path, home: Path) -> None:
+    runs = [
+        subprocess.Popen(
+            offline([str(binary), "--version"]),
+            env=bare_env(home),
+            cwd=home,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
+    results = [(run.wait(timeout=120), *run.communicate()) for run in runs]
+
+    assert results == [(0, VERSION_LINE, b"")] * 4
+    name, _ = packed_folder()
+    assert unpacked(home / ".cache" / "opstui") == [f"binary-{name}"]
+
+
+def test_xdg_cache_home_is_where_it_unpacks(binary: Path, home: Path) -> None:
+    env = {**bare_env(home), "XDG_CACHE_HOME": str(home / "elsewhere")}
+
+    assert run_binary(binary, home, "--version", env=env).stdout == VERSION_LINE
+
+    name, _ = packed_folder()
+    assert unpacked(home / "elsewhere" / "opstui") == [f"binary-{name}"]
+    assert not (home / ".cache").exists()
+
+
+@pytest.mark.parametrize("spoil", ["a file", "others may write"])
+def test_a_cache_it_cannot_use_sends_it_to_tmpdir(binary: Path, home: Path, spoil: str) -> None:
+    """A cache folder it cannot make, or one another user could write into (whose files it
+    would run), is passed over for a folder of this user's own in TMPDIR."""
+    if spoil == "a file":
+        (home / ".cache").write_text("not a folder\n", encoding="utf-8")
+    else:
+        (home / ".cache" / "opstui").mkdir(parents=True)
+        (home / ".cache" / "opstui").chmod(0o777)
+    temporary = home / "other-tmp"
+    temporary.mkdir()
+    env = {**bare_env(home), "TMPDIR": str(temporary)}
+
+    shown = run_binary(binary, home, "--version", env=env)
+
+    assert (shown.returncode, shown.stdout, shown.stderr) == (0, VERSION_LINE, b"")
+    name, _ = packed_folder()
+    assert unpacked(temporary / f"opstui-{os.geteuid()}") == [f"binary-{name}"]
+    if spoil == "others may write":
+        assert unpacked(home / ".cache" / "opstui") == []
+
+
+def test_nowhere_to_unpack_is_one_line_on_stderr(binary: Path, home: Path) -> None:
+    (home / ".cache").write_text("not a folder\n", encoding="utf-8")
+    temporary = home / "other-tmp"
+    temporary.mkdir()
+    (temporary / f"opstui-{os.geteuid()}").write_text("not a folder\n", encoding="utf-8")
+    env = {**bare_env(home), "TMPDIR": str(temporary)}
+
+    shown = run_binary(binary, home, "--version", env=env)
+
+    assert (shown.returncode, shown.stdout) == (1, b"")
+    assert shown.stderr == (
+        f"opstui: no folder to unpack into: {home}/.cache/opstui: Not a directory\n".encode()
+    )
+
+
+def respoiled(binary: Path, out: Path, spoil: str) -> None:
+    """`binary` copied to `out`, damaged as a bad copy or a bad build would damage it."""
+    data = binary.read_bytes()
+    if spoil == "cut short":
+        out.write_bytes(data[: len(data) // 2])
+    else:
+        name, entries = bundle.read_packed(binary)
+        offset = bundle.TRAILER.unpack(data[-bundle.TRAILER.size :])[1]
+        escaping = bundle.Entry("f", 0o644, "../../escaped", b"outside\n")
+        # A folder whose last file never arrived: its length runs past the end.
+        packed = (
+            bundle.pack([*entries[:3], escaping])
+            if spoil == "a path out"
+            else (bundle.pack(entries)[:-10])
+        )
+        trailer = bundle.TRAILER.pack(name.encode(), offset, len(packed), bundle.MAGIC)
+        out.write_bytes(data[:offset] + packed + trailer)
+    out.chmod(0o755)
+
+
+@pytest.mark.parametrize("spoil", ["cut short", "a path out", "a file short"])
+def test_a_damaged_file_says_so_and_leaves_nothing(binary: Path, home: Path, spoil: str) -> None:
+    damaged = home / "damaged" / "opstui"
+    damaged.parent.mkdir()
+    respoiled(binary, damaged, spoil)
+
+    shown = run_binary(damaged, home, "--version")
+
+    assert (shown.returncode, shown.stdout) == (1, b"")
+    assert shown.stderr.startswith(b"opstui: this file is damaged (")
+    assert shown.stderr.endswith(b"): copy it again\n")
+    assert shown.stderr.count(b"\n") == 1
+    assert unpacked(home / ".cache" / "opstui") == []
+    assert not (home / "escaped").exists() and not (home.parent / "escaped").exists()
+
+
+def test_a_stopped_unpacking_is_cleared_by_the_next_one(binary: Path, home: Path) -> None:
+    cache = home / ".cache" / "opstui"
+    stale, recent = cache / ".unpack-stale1", cache / ".unpack-recent"
+    for scratch in (stale, recent):
+        (scratch / "_internal").mkdir(parents=True)
+        (scratch / "opstui").write_bytes(b"half")
+    cache.chmod(0o700)
+    two_hours_ago = stale.stat().st_mtime - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+
+    assert run_binary(binary, home, "--version").stdout == VERSION_LINE
+
+    name, _ = packed_folder()
+    # The recent one may be another first run's, still unpacking: it is left alone.
+    assert unpacked(cache) == [".unpack-recent", f"binary-{name}"]

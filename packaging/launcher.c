@@ -1,0 +1,323 @@
+/*
+ * The front of dist/opstui: this program, followed by opstui's one-folder build (PyInstaller)
+ * packed by packaging/bundle.py, is the one file handed on.
+ *
+ * The first run on a machine unpacks the folder into the user's cache, under a name made of
+ * the version and the packed folder's hash:
+ *     $XDG_CACHE_HOME/opstui/binary-ID/   or   $HOME/.cache/opstui/binary-ID/
+ * (or $TMPDIR/opstui-UID/binary-ID/ when neither can be used), through a scratch folder beside
+ * it that is renamed into place once complete, so a run that is stopped half-way, or two
+ * first runs at once, never leave a partial folder under that name. Every run then replaces
+ * itself (execv) with binary-ID/opstui and the same arguments: same process, same exit code,
+ * same signals, and nothing unpacked again.
+ *
+ * The file ends with a trailer (TRAILER_SIZE bytes, little-endian):
+ *     id[64]       the folder's name after "binary-", NUL-padded: [A-Za-z0-9._-]
+ *     u64 offset   where the packed folder starts in the file
+ *     u64 length   its length in bytes
+ *     magic[8]     "opstuiP1"
+ * and the packed folder is a list of entries, directories before what they hold:
+ *     u8 kind ('d' or 'f'), u32 mode, u32 path length, u64 data length, path, data
+ * with paths relative to the folder ('/'-separated, no "." or ".." part).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAGIC "opstuiP1"
+#define ID_SIZE 64
+#define TRAILER_SIZE (ID_SIZE + 8 + 8 + 8)
+#define ENTRY_HEAD 17
+#define PREFIX "binary-"
+#define SCRATCH ".unpack-"
+#define STALE_SCRATCH_SECONDS 3600
+
+struct packed {
+    int fd;
+    char id[ID_SIZE + 1];
+    uint64_t offset;
+    uint64_t length;
+};
+
+static void fail(int status, const char *format, ...) {
+    va_list arguments;
+    va_start(arguments, format);
+    fputs("opstui: ", stderr);
+    vfprintf(stderr, format, arguments);
+    fputc('\n', stderr);
+    va_end(arguments);
+    exit(status);
+}
+
+static uint64_t little_endian(const unsigned char *bytes, int size) {
+    uint64_t value = 0;
+    for (int index = size - 1; index >= 0; index--) value = (value << 8) | bytes[index];
+    return value;
+}
+
+static int read_exactly(int fd, void *buffer, size_t size, off_t at) {
+    size_t done = 0;
+    while (done < size) {
+        ssize_t got = pread(fd, (char *)buffer + done, size - done, at + (off_t)done);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return -1;
+        done += (size_t)got;
+    }
+    return 0;
+}
+
+static int write_all(int fd, const char *buffer, size_t size) {
+    while (size > 0) {
+        ssize_t put = write(fd, buffer, size);
+        if (put < 0 && errno == EINTR) continue;
+        if (put < 0) return -1;
+        buffer += put;
+        size -= (size_t)put;
+    }
+    return 0;
+}
+
+static void open_self(struct packed *self) {
+    self->fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (self->fd < 0) fail(1, "cannot read this program's own file: %s", strerror(errno));
+    struct stat status;
+    unsigned char trailer[TRAILER_SIZE];
+    if (fstat(self->fd, &status) != 0 || status.st_size < TRAILER_SIZE ||
+        read_exactly(self->fd, trailer, TRAILER_SIZE, status.st_size - TRAILER_SIZE) != 0 ||
+        memcmp(trailer + TRAILER_SIZE - 8, MAGIC, 8) != 0)
+        fail(1, "this file is damaged (it does not end with opstui's packed folder): "
+                "copy it again");
+    memcpy(self->id, trailer, ID_SIZE);
+    self->id[ID_SIZE] = '\0';
+    self->offset = little_endian(trailer + ID_SIZE, 8);
+    self->length = little_endian(trailer + ID_SIZE + 8, 8);
+    size_t id_length = strlen(self->id);
+    int id_ok = id_length > 0 && self->id[0] != '.';
+    for (size_t index = 0; index < id_length; index++)
+        id_ok = id_ok && (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                 "0123456789._-", self->id[index]) != NULL);
+    if (!id_ok || self->offset + self->length != (uint64_t)status.st_size - TRAILER_SIZE)
+        fail(1, "this file is damaged (its trailer does not add up): copy it again");
+}
+
+/* A path inside the folder: relative, no empty, "." or ".." part. */
+static int safe_path(const char *path) {
+    if (path[0] == '\0' || path[0] == '/') return 0;
+    const char *part = path;
+    while (*part) {
+        const char *end = strchr(part, '/');
+        size_t size = end ? (size_t)(end - part) : strlen(part);
+        if (size == 0 || (size == 1 && part[0] == '.') ||
+            (size == 2 && part[0] == '.' && part[1] == '.'))
+            return 0;
+        if (!end) break;
+        part = end + 1;
+        if (*part == '\0') return 0;
+    }
+    return 1;
+}
+
+static int copy_range(int from, uint64_t at, int to, uint64_t size) {
+    loff_t offset = (loff_t)at;
+    while (size > 0) {
+        ssize_t copied = copy_file_range(from, &offset, to, NULL, size, 0);
+        if (copied < 0 && errno == EINTR) continue;
+        if (copied <= 0) break;
+        size -= (uint64_t)copied;
+    }
+    static char buffer[1 << 16];
+    while (size > 0) {
+        size_t chunk = size < sizeof buffer ? (size_t)size : sizeof buffer;
+        if (read_exactly(from, buffer, chunk, (off_t)offset) != 0 ||
+            write_all(to, buffer, chunk) != 0)
+            return -1;
+        offset += (loff_t)chunk;
+        size -= chunk;
+    }
+    return 0;
+}
+
+/* Unpack the packed folder into the empty directory `into` (an open descriptor). Returns 0,
+ * or -1 with errno set and `what` naming the entry that failed. */
+static int unpack(const struct packed *self, int into, char *what, size_t what_size) {
+    uint64_t at = self->offset, end = self->offset + self->length;
+    char path[PATH_MAX];
+    snprintf(what, what_size, "(packed folder)");
+    while (at < end) {
+        unsigned char head[ENTRY_HEAD];
+        if (end - at < ENTRY_HEAD || read_exactly(self->fd, head, ENTRY_HEAD, (off_t)at) != 0)
+            goto damaged;
+        char kind = (char)head[0];
+        mode_t mode = (mode_t)little_endian(head + 1, 4) & 0755;
+        uint64_t path_size = little_endian(head + 5, 4), data_size = little_endian(head + 9, 8);
+        at += ENTRY_HEAD;
+        if (path_size == 0 || path_size >= sizeof path || end - at < path_size ||
+            read_exactly(self->fd, path, (size_t)path_size, (off_t)at) != 0)
+            goto damaged;
+        path[path_size] = '\0';
+        at += path_size;
+        snprintf(what, what_size, "%s", path);
+        if (!safe_path(path) || memchr(path, '\0', (size_t)path_size) || end - at < data_size)
+            goto damaged;
+        if (kind == 'd' && data_size == 0) {
+            if (mkdirat(into, path, mode | 0700) != 0) return -1;
+        } else if (kind == 'f') {
+            int out = openat(into, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode | 0600);
+            if (out < 0) return -1;
+            int copied = copy_range(self->fd, at, out, data_size);
+            int saved = errno;
+            if (close(out) != 0 && copied == 0) return -1;
+            errno = saved;
+            if (copied != 0) return -1;
+        } else {
+            goto damaged;
+        }
+        at += data_size;
+    }
+    return 0;
+damaged:
+    errno = EBADMSG;
+    return -1;
+}
+
+static int remove_entry(const char *path, const struct stat *status, int flag, struct FTW *walk) {
+    (void)status, (void)flag, (void)walk;
+    remove(path);
+    return 0;
+}
+
+static void remove_tree(const char *path) { nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
+
+/* Scratch folders of runs that were stopped while unpacking, an hour or more ago. */
+static void remove_stale_scratch(const char *root) {
+    DIR *folder = opendir(root);
+    if (!folder) return;
+    struct dirent *entry;
+    char path[PATH_MAX];
+    time_t now = time(NULL);
+    while ((entry = readdir(folder)) != NULL) {
+        struct stat status;
+        if (strncmp(entry->d_name, SCRATCH, strlen(SCRATCH)) != 0) continue;
+        if (snprintf(path, sizeof path, "%s/%s", root, entry->d_name) >= (int)sizeof path)
+            continue;
+        if (lstat(path, &status) == 0 && S_ISDIR(status.st_mode) &&
+            now - status.st_mtime >= STALE_SCRATCH_SECONDS)
+            remove_tree(path);
+    }
+    closedir(folder);
+}
+
+/* Make `path` and its missing parents; the last one only this user's. 0, or -1 with errno. */
+static int make_folders(const char *path) {
+    char partial[PATH_MAX];
+    size_t size = strlen(path);
+    if (size == 0 || size >= sizeof partial) return errno = ENAMETOOLONG, -1;
+    memcpy(partial, path, size + 1);
+    for (char *slash = strchr(partial + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        if (mkdir(partial, 0700) != 0 && errno != EEXIST) return -1;
+        *slash = '/';
+    }
+    if (mkdir(partial, 0700) != 0 && errno != EEXIST) return -1;
+    return 0;
+}
+
+/* A cache root this user alone owns and writes: a real directory, not a link. */
+static const char *usable_root(const char *root) {
+    struct stat status;
+    if (make_folders(root) != 0) return strerror(errno);
+    if (lstat(root, &status) != 0) return strerror(errno);
+    if (!S_ISDIR(status.st_mode)) return "not a directory";
+    if (status.st_uid != geteuid()) return "owned by another user";
+    if (status.st_mode & 022) return "writable by other users";
+    if (access(root, W_OK | X_OK) != 0) return strerror(errno);
+    return NULL;
+}
+
+/* The folder unpacked under `root`; unpacks it first if it is not there. 0 when it is ready;
+ * otherwise -1, with the reason in `why`. */
+static int ready_folder(const struct packed *self, const char *root, const char *folder,
+                        const char *program, char *why, size_t why_size) {
+    if (access(program, X_OK) == 0) return 0;
+    const char *unusable = usable_root(root);
+    if (unusable) {
+        snprintf(why, why_size, "%s: %s", root, unusable);
+        return -1;
+    }
+    char scratch[PATH_MAX], what[PATH_MAX];
+    if (snprintf(scratch, sizeof scratch, "%s/%sXXXXXX", root, SCRATCH) >= (int)sizeof scratch ||
+        mkdtemp(scratch) == NULL) {
+        snprintf(why, why_size, "%s: %s", root, strerror(errno));
+        return -1;
+    }
+    int into = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int unpacked = into < 0 ? -1 : unpack(self, into, what, sizeof what);
+    int saved = errno;
+    /* Written to the disk before the rename: a machine that stops right after the first run
+     * must not find a folder by that name with files that never reached it. */
+    if (unpacked == 0 && syncfs(into) != 0) unpacked = -1, saved = errno;
+    if (into >= 0) close(into);
+    if (unpacked != 0) {
+        remove_tree(scratch);
+        if (saved == EBADMSG)
+            fail(1, "this file is damaged (its packed folder is not whole at %s): copy it again",
+                 what);
+        snprintf(why, why_size, "cannot unpack into %s (%s): %s", root, what, strerror(saved));
+        return -1;
+    }
+    if (rename(scratch, folder) != 0) {
+        saved = errno;
+        remove_tree(scratch);
+        /* Another first run, at the same moment, got there first: use its folder. */
+        if ((saved == EEXIST || saved == ENOTEMPTY) && access(program, X_OK) == 0) return 0;
+        snprintf(why, why_size, "cannot unpack into %s: %s", folder, strerror(saved));
+        return -1;
+    }
+    remove_stale_scratch(root);
+    return 0;
+}
+
+static int absolute(const char *path) { return path && path[0] == '/'; }
+
+int main(int argc, char **argv) {
+    (void)argc;
+    struct packed self;
+    open_self(&self);
+
+    char roots[3][PATH_MAX];
+    int count = 0;
+    const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    const char *temporary = getenv("TMPDIR");
+    if (absolute(cache)) snprintf(roots[count++], PATH_MAX, "%s/opstui", cache);
+    else if (absolute(home)) snprintf(roots[count++], PATH_MAX, "%s/.cache/opstui", home);
+    snprintf(roots[count++], PATH_MAX, "%s/opstui-%lu",
+             absolute(temporary) ? temporary : "/tmp", (unsigned long)geteuid());
+
+    char first_reason[PATH_MAX * 2 + 64] = "";
+    for (int index = 0; index < count; index++) {
+        char folder[PATH_MAX], program[PATH_MAX], why[PATH_MAX * 2 + 64];
+        if (snprintf(folder, sizeof folder, "%s/%s%s", roots[index], PREFIX, self.id) >=
+                (int)sizeof folder ||
+            snprintf(program, sizeof program, "%s/opstui", folder) >= (int)sizeof program) {
+            snprintf(why, sizeof why, "%s: %s", roots[index], strerror(ENAMETOOLONG));
+        } else if (ready_folder(&self, roots[index], folder, program, why, sizeof why) == 0) {
+            close(self.fd);
+            execv(program, argv);
+            fail(126, "cannot run %s: %s", program, strerror(errno));
+        }
+        if (!first_reason[0]) snprintf(first_reason, sizeof first_reason, "%s", why);
+    }
+    fail(1, "no folder to unpack into: %s", first_reason);
+}
