@@ -9,7 +9,9 @@
  * it that is renamed into place once complete, so a run that is stopped half-way, or two
  * first runs at once, never leave a partial folder under that name. Every run then replaces
  * itself (execv) with binary-ID/opstui and the same arguments: same process, same exit code,
- * same signals, and nothing unpacked again.
+ * same signals, and nothing unpacked again. A cache it cannot use (not a folder, not this
+ * user's alone, not writable, on a mount that runs nothing) is passed over for the next one.
+ * Unpacking a new build removes the folders of earlier ones that no running program uses.
  *
  * The file ends with a trailer (TRAILER_SIZE bytes, little-endian):
  *     id[64]       the folder's name after "binary-", NUL-padded: [A-Za-z0-9._-]
@@ -31,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -89,8 +92,11 @@ static int write_all(int fd, const char *buffer, size_t size) {
     return 0;
 }
 
-static void open_self(struct packed *self) {
+static void open_self(struct packed *self, const char *called) {
     self->fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    /* Without /proc (some containers), the path it was started by, when it names a file. */
+    if (self->fd < 0 && called && strchr(called, '/'))
+        self->fd = open(called, O_RDONLY | O_CLOEXEC);
     if (self->fd < 0) fail(1, "cannot read this program's own file: %s", strerror(errno));
     struct stat status;
     unsigned char trailer[TRAILER_SIZE];
@@ -200,8 +206,20 @@ static int remove_entry(const char *path, const struct stat *status, int flag, s
 
 static void remove_tree(const char *path) { nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
-/* Scratch folders of runs that were stopped while unpacking, an hour or more ago. */
-static void remove_stale_scratch(const char *root) {
+/* Whether a program runs from `folder` (build folders): every run holds a shared lock on
+ * its folder for as long as it runs (open_locked); removing takes it exclusively. A folder is
+ * removed only under that lock, and only when no run holds it. */
+static void remove_unused(const char *folder) {
+    int lock = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (lock < 0) return;
+    if (flock(lock, LOCK_EX | LOCK_NB) == 0) remove_tree(folder);
+    close(lock);
+}
+
+/* After a new build was unpacked: the folders of other builds that no program runs from now
+ * (an upgrade leaves the previous one behind; a build run again unpacks itself again), and
+ * scratch folders of runs that were stopped while unpacking, an hour or more ago. */
+static void remove_superseded(const char *root, const char *kept) {
     DIR *folder = opendir(root);
     if (!folder) return;
     struct dirent *entry;
@@ -209,12 +227,14 @@ static void remove_stale_scratch(const char *root) {
     time_t now = time(NULL);
     while ((entry = readdir(folder)) != NULL) {
         struct stat status;
-        if (strncmp(entry->d_name, SCRATCH, strlen(SCRATCH)) != 0) continue;
-        if (snprintf(path, sizeof path, "%s/%s", root, entry->d_name) >= (int)sizeof path)
+        int scratch = strncmp(entry->d_name, SCRATCH, strlen(SCRATCH)) == 0;
+        int build = strncmp(entry->d_name, PREFIX, strlen(PREFIX)) == 0;
+        if ((!scratch && !build) ||
+            snprintf(path, sizeof path, "%s/%s", root, entry->d_name) >= (int)sizeof path ||
+            strcmp(path, kept) == 0 || lstat(path, &status) != 0 || !S_ISDIR(status.st_mode))
             continue;
-        if (lstat(path, &status) == 0 && S_ISDIR(status.st_mode) &&
-            now - status.st_mtime >= STALE_SCRATCH_SECONDS)
-            remove_tree(path);
+        if (!scratch) remove_unused(path);
+        else if (now - status.st_mtime >= STALE_SCRATCH_SECONDS) remove_tree(path);
     }
     closedir(folder);
 }
@@ -246,30 +266,45 @@ static const char *usable_root(const char *root) {
     return NULL;
 }
 
-/* The folder unpacked under `root`; unpacks it first if it is not there. 0 when it is ready;
- * otherwise -1, with the reason in `why`. */
+/* Whether a folder unpacked before is there (whether it can run there, execv tells). */
+static int unpacked(const char *program) {
+    struct stat status;
+    return stat(program, &status) == 0 && S_ISREG(status.st_mode);
+}
+
+/* A shared lock on `folder`, held through execv (the descriptor is inherited) for as long
+ * as the program runs, so that another build's first run does not remove it meanwhile. */
+static void open_locked(const char *folder) {
+    int lock = open(folder, O_RDONLY | O_DIRECTORY);
+    if (lock >= 0 && flock(lock, LOCK_SH) != 0) close(lock);
+}
+
+/* The folder unpacked under `root`, locked; unpacks it first if it is not there. 0 when it
+ * is ready; otherwise -1, with the reason in `why`. */
 static int ready_folder(const struct packed *self, const char *root, const char *folder,
                         const char *program, char *why, size_t why_size) {
-    if (access(program, X_OK) == 0) return 0;
+    /* Locked before it is looked at: one being removed is gone once the lock is had. */
+    open_locked(folder);
+    if (unpacked(program)) return 0;
     const char *unusable = usable_root(root);
     if (unusable) {
         snprintf(why, why_size, "%s: %s", root, unusable);
         return -1;
     }
-    char scratch[PATH_MAX], what[PATH_MAX];
+    char scratch[PATH_MAX], what[PATH_MAX] = "its scratch folder";
     if (snprintf(scratch, sizeof scratch, "%s/%sXXXXXX", root, SCRATCH) >= (int)sizeof scratch ||
         mkdtemp(scratch) == NULL) {
         snprintf(why, why_size, "%s: %s", root, strerror(errno));
         return -1;
     }
     int into = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int unpacked = into < 0 ? -1 : unpack(self, into, what, sizeof what);
+    int result = into < 0 ? -1 : unpack(self, into, what, sizeof what);
     int saved = errno;
     /* Written to the disk before the rename: a machine that stops right after the first run
      * must not find a folder by that name with files that never reached it. */
-    if (unpacked == 0 && syncfs(into) != 0) unpacked = -1, saved = errno;
+    if (result == 0 && syncfs(into) != 0) result = -1, saved = errno;
     if (into >= 0) close(into);
-    if (unpacked != 0) {
+    if (result != 0) {
         remove_tree(scratch);
         if (saved == EBADMSG)
             fail(1, "this file is damaged (its packed folder is not whole at %s): copy it again",
@@ -281,11 +316,15 @@ static int ready_folder(const struct packed *self, const char *root, const char 
         saved = errno;
         remove_tree(scratch);
         /* Another first run, at the same moment, got there first: use its folder. */
-        if ((saved == EEXIST || saved == ENOTEMPTY) && access(program, X_OK) == 0) return 0;
+        if ((saved == EEXIST || saved == ENOTEMPTY) && unpacked(program)) {
+            open_locked(folder);
+            return 0;
+        }
         snprintf(why, why_size, "cannot unpack into %s: %s", folder, strerror(saved));
         return -1;
     }
-    remove_stale_scratch(root);
+    open_locked(folder);
+    remove_superseded(root, folder);
     return 0;
 }
 
@@ -294,7 +333,7 @@ static int absolute(const char *path) { return path && path[0] == '/'; }
 int main(int argc, char **argv) {
     (void)argc;
     struct packed self;
-    open_self(&self);
+    open_self(&self, argv[0]);
 
     char roots[3][PATH_MAX];
     int count = 0;
@@ -313,11 +352,11 @@ int main(int argc, char **argv) {
             snprintf(program, sizeof program, "%s/opstui", folder) >= (int)sizeof program) {
             snprintf(why, sizeof why, "%s: %s", roots[index], strerror(ENAMETOOLONG));
         } else if (ready_folder(&self, roots[index], folder, program, why, sizeof why) == 0) {
-            close(self.fd);
+            /* Only returns when it cannot run there (a cache on a noexec mount): next root. */
             execv(program, argv);
-            fail(126, "cannot run %s: %s", program, strerror(errno));
+            snprintf(why, sizeof why, "cannot run %s: %s", program, strerror(errno));
         }
         if (!first_reason[0]) snprintf(first_reason, sizeof first_reason, "%s", why);
     }
-    fail(1, "no folder to unpack into: %s", first_reason);
+    fail(1, "no folder to unpack into and run from: %s", first_reason);
 }

@@ -354,9 +354,8 @@ def test_nowhere_to_unpack_is_one_line_on_stderr(binary: Path, home: Path) -> No
     shown = run_binary(binary, home, "--version", env=env)
 
     assert (shown.returncode, shown.stdout) == (1, b"")
-    assert shown.stderr == (
-        f"opstui: no folder to unpack into: {home}/.cache/opstui: Not a directory\n".encode()
-    )
+    reason = f"{home}/.cache/opstui: Not a directory"
+    assert shown.stderr == f"opstui: no folder to unpack into and run from: {reason}\n".encode()
 
 
 def respoiled(binary: Path, out: Path, spoil: str) -> None:
@@ -393,6 +392,79 @@ def test_a_damaged_file_says_so_and_leaves_nothing(binary: Path, home: Path, spo
     assert shown.stderr.count(b"\n") == 1
     assert unpacked(home / ".cache" / "opstui") == []
     assert not (home / "escaped").exists() and not (home.parent / "escaped").exists()
+
+
+def test_a_cache_on_a_mount_that_runs_nothing_sends_it_to_tmpdir(binary: Path, home: Path) -> None:
+    """Run in a mount namespace of its own where ~/.cache is a `noexec` tmpfs: unpacked there
+    once, it cannot start from it, and unpacks into TMPDIR instead; the next run goes
+    straight there."""
+    (home / ".cache").mkdir()
+    temporary = home / "other-tmp"
+    temporary.mkdir()
+    env = {**bare_env(home), "TMPDIR": str(temporary)}
+    mounted = ["mount", "-t", "tmpfs", "-o", "noexec", "none", str(home / ".cache")]
+    command = (
+        f"{' '.join(mounted)} && {binary} --version && {binary} --version && ls -A ~/.cache/opstui"
+    )
+
+    shown = subprocess.run(
+        ["unshare", "--net", "--mount", "--map-root-user", "sh", "-c", command],
+        env=env,
+        cwd=home,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+    name, _ = packed_folder()
+    assert (shown.returncode, shown.stderr) == (0, b"")
+    assert shown.stdout == VERSION_LINE * 2 + f"binary-{name}\n".encode()
+    assert unpacked(temporary / f"opstui-{os.geteuid()}") == [f"binary-{name}"]
+
+
+def earlier_build(binary: Path, out: Path, version: str) -> Path:
+    """The same program packed again as another version: a build that unpacks apart."""
+    _, entries = bundle.read_packed(binary)
+    offset = bundle.TRAILER.unpack(binary.read_bytes()[-bundle.TRAILER.size :])[1]
+    folder = out / "folder"
+    folder.mkdir(parents=True)
+    for entry in entries:
+        path = folder / entry.path
+        if entry.kind == "d":
+            path.mkdir()
+        else:
+            path.write_bytes(entry.data)
+            path.chmod(entry.mode)
+    (out / "launcher").write_bytes(binary.read_bytes()[:offset])
+    bundle.bundle(out / "launcher", folder, out / "opstui", version)
+    shutil.rmtree(folder)
+    return out / "opstui"
+
+
+def test_a_new_build_removes_the_earlier_ones_no_program_runs_from(
+    binary: Path, home: Path
+) -> None:
+    """Two earlier builds were run here; the older runs still (the demo, in a terminal).
+    Each new build's first run removes the folders of the others but the running one's."""
+    cache = home / ".cache" / "opstui"
+    older, old = (earlier_build(binary, home / version, version) for version in ("0.0.8", "0.0.9"))
+    name, _ = packed_folder()
+    env = terminal_env(bare_env(home), home / ".config" / "opstui" / "config.toml", None)
+    with TerminalSession(offline([str(older), "demo"]), env, home) as terminal:
+        terminal.wait_for(["On track"])
+        [running] = unpacked(cache)
+        assert running.startswith("binary-0.0.8-")
+
+        assert run_binary(old, home, "--version").stdout == VERSION_LINE
+        [_, earlier] = unpacked(cache)
+        assert earlier.startswith("binary-0.0.9-")
+        assert run_binary(binary, home, "--version").stdout == VERSION_LINE
+
+        assert unpacked(cache) == [running, f"binary-{name}"]
+        terminal.press("q")
+        assert terminal.wait_exit() == 0
+    assert run_binary(old, home, "--version").stdout == VERSION_LINE
+    assert unpacked(cache) == [earlier]
 
 
 def test_a_stopped_unpacking_is_cleared_by_the_next_one(binary: Path, home: Path) -> None:
