@@ -73,7 +73,7 @@ def bundle(launcher: Path, folder: Path, out: Path, version: str) -> str:
         raise SystemExit(f"bundle.py: {folder} holds no program named opstui")
     packed = pack(list(folder_entries(folder)))
     name = f"{version}-{hashlib.sha256(packed).hexdigest()[:16]}"
-    if not ID_CHARACTERS.fullmatch(name) or len(name) > ID_SIZE:
+    if not ID_CHARACTERS.fullmatch(name) or name.startswith(".") or len(name) > ID_SIZE:
         raise SystemExit(f"bundle.py: {name!r} cannot name a folder (version {version!r})")
     front = launcher.read_bytes()
     trailer = TRAILER.pack(name.encode(), len(front), len(packed), MAGIC)

@@ -36,7 +36,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAGIC "opstuiP1"
@@ -45,7 +44,6 @@
 #define ENTRY_HEAD 17
 #define PREFIX "binary-"
 #define SCRATCH ".unpack-"
-#define STALE_SCRATCH_SECONDS 3600
 
 struct packed {
     int fd;
@@ -75,6 +73,7 @@ static int read_exactly(int fd, void *buffer, size_t size, off_t at) {
     while (done < size) {
         ssize_t got = pread(fd, (char *)buffer + done, size - done, at + (off_t)done);
         if (got < 0 && errno == EINTR) continue;
+        if (got == 0) errno = EIO; /* the file is shorter than it was */
         if (got <= 0) return -1;
         done += (size_t)got;
     }
@@ -114,7 +113,8 @@ static void open_self(struct packed *self, const char *called) {
     for (size_t index = 0; index < id_length; index++)
         id_ok = id_ok && (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                  "0123456789._-", self->id[index]) != NULL);
-    if (!id_ok || self->offset + self->length != (uint64_t)status.st_size - TRAILER_SIZE)
+    uint64_t before_trailer = (uint64_t)status.st_size - TRAILER_SIZE;
+    if (!id_ok || self->offset > before_trailer || self->length != before_trailer - self->offset)
         fail(1, "this file is damaged (its trailer does not add up): copy it again");
 }
 
@@ -177,11 +177,13 @@ static int unpack(const struct packed *self, int into, char *what, size_t what_s
         snprintf(what, what_size, "%s", path);
         if (!safe_path(path) || memchr(path, '\0', (size_t)path_size) || end - at < data_size)
             goto damaged;
+        /* In a fresh scratch folder, an entry that exists already, or whose folder does not,
+         * comes from a damaged list. */
         if (kind == 'd' && data_size == 0) {
-            if (mkdirat(into, path, mode | 0700) != 0) return -1;
+            if (mkdirat(into, path, mode | 0700) != 0) goto failed;
         } else if (kind == 'f') {
             int out = openat(into, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode | 0600);
-            if (out < 0) return -1;
+            if (out < 0) goto failed;
             int copied = copy_range(self->fd, at, out, data_size);
             int saved = errno;
             if (close(out) != 0 && copied == 0) return -1;
@@ -192,9 +194,15 @@ static int unpack(const struct packed *self, int into, char *what, size_t what_s
         }
         at += data_size;
     }
-    return 0;
+    struct stat status;
+    snprintf(what, what_size, "opstui");
+    if (fstatat(into, "opstui", &status, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(status.st_mode))
+        return 0;
 damaged:
     errno = EBADMSG;
+    return -1;
+failed:
+    if (errno == EEXIST || errno == ENOENT || errno == ENOTDIR) errno = EBADMSG;
     return -1;
 }
 
@@ -207,24 +215,39 @@ static int remove_entry(const char *path, const struct stat *status, int flag, s
 static void remove_tree(const char *path) { nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
 /* Whether a program runs from `folder` (build folders): every run holds a shared lock on
- * its folder for as long as it runs (open_locked); removing takes it exclusively. A folder is
+ * its folder for as long as it runs (hold_shared); removing takes it exclusively. A folder is
  * removed only under that lock, and only when no run holds it. */
-static void remove_unused(const char *folder) {
+static void remove_unused(const char *root, const char *folder) {
     int lock = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (lock < 0) return;
-    if (flock(lock, LOCK_EX | LOCK_NB) == 0) remove_tree(folder);
+    char gone[PATH_MAX];
+    /* Out of the way under the lock first: a removal that is stopped half-way leaves a
+     * scratch folder, never a build folder with files missing. */
+    if (flock(lock, LOCK_EX | LOCK_NB) == 0 &&
+        snprintf(gone, sizeof gone, "%s/%sgone-%ld", root, SCRATCH, (long)getpid()) <
+            (int)sizeof gone &&
+        rename(folder, gone) == 0)
+        remove_tree(gone);
+    close(lock);
+}
+
+/* A scratch folder no run holds: one whose run was stopped while unpacking or removing. */
+static void remove_unlocked(const char *scratch) {
+    int lock = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (lock < 0) return;
+    if (flock(lock, LOCK_EX | LOCK_NB) == 0) remove_tree(scratch);
     close(lock);
 }
 
 /* After a new build was unpacked: the folders of other builds that no program runs from now
  * (an upgrade leaves the previous one behind; a build run again unpacks itself again), and
- * scratch folders of runs that were stopped while unpacking, an hour or more ago. */
+ * the scratch folders that no run is unpacking into or removing (each holds its scratch
+ * folder's lock): those of runs that were stopped. */
 static void remove_superseded(const char *root, const char *kept) {
     DIR *folder = opendir(root);
     if (!folder) return;
     struct dirent *entry;
     char path[PATH_MAX];
-    time_t now = time(NULL);
     while ((entry = readdir(folder)) != NULL) {
         struct stat status;
         int scratch = strncmp(entry->d_name, SCRATCH, strlen(SCRATCH)) == 0;
@@ -233,8 +256,8 @@ static void remove_superseded(const char *root, const char *kept) {
             snprintf(path, sizeof path, "%s/%s", root, entry->d_name) >= (int)sizeof path ||
             strcmp(path, kept) == 0 || lstat(path, &status) != 0 || !S_ISDIR(status.st_mode))
             continue;
-        if (!scratch) remove_unused(path);
-        else if (now - status.st_mtime >= STALE_SCRATCH_SECONDS) remove_tree(path);
+        if (scratch) remove_unlocked(path);
+        else remove_unused(root, path);
     }
     closedir(folder);
 }
@@ -266,46 +289,69 @@ static const char *usable_root(const char *root) {
     return NULL;
 }
 
-/* Whether a folder unpacked before is there (whether it can run there, execv tells). */
-static int unpacked(const char *program) {
+/* Whether a folder unpacked before is there, this user's (whether it can run there, execv
+ * tells). */
+static int unpacked(const char *folder, const char *program) {
     struct stat status;
-    return stat(program, &status) == 0 && S_ISREG(status.st_mode);
+    return lstat(folder, &status) == 0 && S_ISDIR(status.st_mode) &&
+           status.st_uid == geteuid() && lstat(program, &status) == 0 &&
+           S_ISREG(status.st_mode);
 }
 
-/* A shared lock on `folder`, held through execv (the descriptor is inherited) for as long
- * as the program runs, so that another build's first run does not remove it meanwhile. */
-static void open_locked(const char *folder) {
-    int lock = open(folder, O_RDONLY | O_DIRECTORY);
-    if (lock >= 0 && flock(lock, LOCK_SH) != 0) close(lock);
+/* A shared lock on the folder open as `lock`, held through execv (the descriptor has no
+ * close-on-exec) for as long as the program runs, so that no other run removes the folder
+ * meanwhile. The lock stays with the folder when it is renamed. */
+static int hold_shared(int lock) {
+    if (lock >= 0 && flock(lock, LOCK_SH) == 0) return lock;
+    if (lock >= 0) close(lock);
+    return -1;
+}
+
+/* A new scratch folder under `root`, locked (one no run holds may be removed by another
+ * run's cleanup at any moment, so it is made again if that happened before the lock). */
+static int new_scratch(const char *root, char *scratch, size_t size) {
+    for (int attempt = 0; attempt < 8; attempt++) {
+        if (snprintf(scratch, size, "%s/%sXXXXXX", root, SCRATCH) >= (int)size)
+            return errno = ENAMETOOLONG, -1;
+        if (mkdtemp(scratch) == NULL) return -1;
+        int into = hold_shared(open(scratch, O_RDONLY | O_DIRECTORY));
+        struct stat held, named;
+        if (into >= 0 && fstat(into, &held) == 0 && stat(scratch, &named) == 0 &&
+            held.st_ino == named.st_ino && held.st_dev == named.st_dev)
+            return into;
+        if (into >= 0) close(into);
+    }
+    return errno = EAGAIN, -1;
 }
 
 /* The folder unpacked under `root`, locked; unpacks it first if it is not there. 0 when it
  * is ready; otherwise -1, with the reason in `why`. */
 static int ready_folder(const struct packed *self, const char *root, const char *folder,
                         const char *program, char *why, size_t why_size) {
-    /* Locked before it is looked at: one being removed is gone once the lock is had. */
-    open_locked(folder);
-    if (unpacked(program)) return 0;
+    /* The root first: what lies under one another user could write into is never run. */
     const char *unusable = usable_root(root);
     if (unusable) {
         snprintf(why, why_size, "%s: %s", root, unusable);
         return -1;
     }
+    /* Locked before it is looked at: one being removed is gone once the lock is had. */
+    int lock = hold_shared(open(folder, O_RDONLY | O_DIRECTORY));
+    if (unpacked(folder, program)) return 0;
+    if (lock >= 0) close(lock);
     char scratch[PATH_MAX], what[PATH_MAX] = "its scratch folder";
-    if (snprintf(scratch, sizeof scratch, "%s/%sXXXXXX", root, SCRATCH) >= (int)sizeof scratch ||
-        mkdtemp(scratch) == NULL) {
+    int into = new_scratch(root, scratch, sizeof scratch);
+    if (into < 0) {
         snprintf(why, why_size, "%s: %s", root, strerror(errno));
         return -1;
     }
-    int into = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int result = into < 0 ? -1 : unpack(self, into, what, sizeof what);
+    int result = unpack(self, into, what, sizeof what);
     int saved = errno;
     /* Written to the disk before the rename: a machine that stops right after the first run
      * must not find a folder by that name with files that never reached it. */
     if (result == 0 && syncfs(into) != 0) result = -1, saved = errno;
-    if (into >= 0) close(into);
     if (result != 0) {
         remove_tree(scratch);
+        close(into);
         if (saved == EBADMSG)
             fail(1, "this file is damaged (its packed folder is not whole at %s): copy it again",
                  what);
@@ -315,15 +361,16 @@ static int ready_folder(const struct packed *self, const char *root, const char 
     if (rename(scratch, folder) != 0) {
         saved = errno;
         remove_tree(scratch);
+        close(into);
         /* Another first run, at the same moment, got there first: use its folder. */
-        if ((saved == EEXIST || saved == ENOTEMPTY) && unpacked(program)) {
-            open_locked(folder);
-            return 0;
+        if (saved == EEXIST || saved == ENOTEMPTY) {
+            hold_shared(open(folder, O_RDONLY | O_DIRECTORY));
+            if (unpacked(folder, program)) return 0;
         }
         snprintf(why, why_size, "cannot unpack into %s: %s", folder, strerror(saved));
         return -1;
     }
-    open_locked(folder);
+    /* `into` is the folder now, and keeps its lock through execv. */
     remove_superseded(root, folder);
     return 0;
 }
@@ -331,7 +378,8 @@ static int ready_folder(const struct packed *self, const char *root, const char 
 static int absolute(const char *path) { return path && path[0] == '/'; }
 
 int main(int argc, char **argv) {
-    (void)argc;
+    char *no_arguments[] = {"opstui", NULL};
+    if (argc < 1) argv = no_arguments;
     struct packed self;
     open_self(&self, argv[0]);
 
@@ -352,7 +400,9 @@ int main(int argc, char **argv) {
             snprintf(program, sizeof program, "%s/opstui", folder) >= (int)sizeof program) {
             snprintf(why, sizeof why, "%s: %s", roots[index], strerror(ENAMETOOLONG));
         } else if (ready_folder(&self, roots[index], folder, program, why, sizeof why) == 0) {
-            /* Only returns when it cannot run there (a cache on a noexec mount): next root. */
+            /* The program finds the rest of its folder beside its argv[0] when there is no
+             * /proc. execv only returns when it cannot run there (a noexec mount): next root. */
+            argv[0] = program;
             execv(program, argv);
             snprintf(why, sizeof why, "cannot run %s: %s", program, strerror(errno));
         }

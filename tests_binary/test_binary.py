@@ -10,6 +10,7 @@ Not part of the default `pytest` run (it needs `bash packaging/build-binary.sh` 
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import os
 import shutil
@@ -324,12 +325,17 @@ def test_xdg_cache_home_is_where_it_unpacks(binary: Path, home: Path) -> None:
 
 @pytest.mark.parametrize("spoil", ["a file", "others may write"])
 def test_a_cache_it_cannot_use_sends_it_to_tmpdir(binary: Path, home: Path, spoil: str) -> None:
-    """A cache folder it cannot make, or one another user could write into (whose files it
-    would run), is passed over for a folder of this user's own in TMPDIR."""
+    """A cache folder it cannot make, or one another user could write into, is passed over
+    for a folder of this user's own in TMPDIR; what another user may have put in the latter,
+    under the very name this build unpacks to, is never run."""
+    name, _ = packed_folder()
     if spoil == "a file":
         (home / ".cache").write_text("not a folder\n", encoding="utf-8")
     else:
-        (home / ".cache" / "opstui").mkdir(parents=True)
+        planted = home / ".cache" / "opstui" / f"binary-{name}" / "opstui"
+        planted.parent.mkdir(parents=True)
+        planted.write_text("#!/bin/sh\necho planted\n", encoding="utf-8")
+        planted.chmod(0o755)
         (home / ".cache" / "opstui").chmod(0o777)
     temporary = home / "other-tmp"
     temporary.mkdir()
@@ -338,10 +344,7 @@ def test_a_cache_it_cannot_use_sends_it_to_tmpdir(binary: Path, home: Path, spoi
     shown = run_binary(binary, home, "--version", env=env)
 
     assert (shown.returncode, shown.stdout, shown.stderr) == (0, VERSION_LINE, b"")
-    name, _ = packed_folder()
     assert unpacked(temporary / f"opstui-{os.geteuid()}") == [f"binary-{name}"]
-    if spoil == "others may write":
-        assert unpacked(home / ".cache" / "opstui") == []
 
 
 def test_nowhere_to_unpack_is_one_line_on_stderr(binary: Path, home: Path) -> None:
@@ -361,24 +364,43 @@ def test_nowhere_to_unpack_is_one_line_on_stderr(binary: Path, home: Path) -> No
 def respoiled(binary: Path, out: Path, spoil: str) -> None:
     """`binary` copied to `out`, damaged as a bad copy or a bad build would damage it."""
     data = binary.read_bytes()
+    name, entries = bundle.read_packed(binary)
+    offset = bundle.TRAILER.unpack(data[-bundle.TRAILER.size :])[1]
+    program = [entry for entry in entries if entry.path == "opstui"]
+    packed = {
+        "a path out": lambda: bundle.pack([*entries[:3], bundle.Entry("f", 0o644, "../x", b"")]),
+        # The last file never arrived: its length runs past the end.
+        "a file short": lambda: bundle.pack(entries)[:-10],
+        "an entry twice": lambda: bundle.pack([*entries, entries[-1]]),
+        "a file before its folder": lambda: bundle.pack([entries[-1], *entries]),
+        "no program": lambda: bundle.pack([entry for entry in entries if entry not in program]),
+    }
     if spoil == "cut short":
         out.write_bytes(data[: len(data) // 2])
+    elif spoil == "an offset that wraps":
+        # offset + length adds up to the right sum only past 2**64.
+        length = len(data) - bundle.TRAILER.size - offset
+        wrapped = bundle.TRAILER.pack(name.encode(), 2**64 - 1, length + 1, bundle.MAGIC)
+        out.write_bytes(data[: -bundle.TRAILER.size] + wrapped)
     else:
-        name, entries = bundle.read_packed(binary)
-        offset = bundle.TRAILER.unpack(data[-bundle.TRAILER.size :])[1]
-        escaping = bundle.Entry("f", 0o644, "../../escaped", b"outside\n")
-        # A folder whose last file never arrived: its length runs past the end.
-        packed = (
-            bundle.pack([*entries[:3], escaping])
-            if spoil == "a path out"
-            else (bundle.pack(entries)[:-10])
-        )
-        trailer = bundle.TRAILER.pack(name.encode(), offset, len(packed), bundle.MAGIC)
-        out.write_bytes(data[:offset] + packed + trailer)
+        folder = packed[spoil]()
+        trailer = bundle.TRAILER.pack(name.encode(), offset, len(folder), bundle.MAGIC)
+        out.write_bytes(data[:offset] + folder + trailer)
     out.chmod(0o755)
 
 
-@pytest.mark.parametrize("spoil", ["cut short", "a path out", "a file short"])
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        "cut short",
+        "an offset that wraps",
+        "a path out",
+        "a file short",
+        "an entry twice",
+        "a file before its folder",
+        "no program",
+    ],
+)
 def test_a_damaged_file_says_so_and_leaves_nothing(binary: Path, home: Path, spoil: str) -> None:
     damaged = home / "damaged" / "opstui"
     damaged.parent.mkdir()
@@ -391,7 +413,6 @@ def test_a_damaged_file_says_so_and_leaves_nothing(binary: Path, home: Path, spo
     assert shown.stderr.endswith(b"): copy it again\n")
     assert shown.stderr.count(b"\n") == 1
     assert unpacked(home / ".cache" / "opstui") == []
-    assert not (home / "escaped").exists() and not (home.parent / "escaped").exists()
 
 
 def test_a_cache_on_a_mount_that_runs_nothing_sends_it_to_tmpdir(binary: Path, home: Path) -> None:
@@ -467,18 +488,39 @@ def test_a_new_build_removes_the_earlier_ones_no_program_runs_from(
     assert unpacked(cache) == [earlier]
 
 
-def test_a_stopped_unpacking_is_cleared_by_the_next_one(binary: Path, home: Path) -> None:
+def test_a_scratch_folder_no_run_holds_is_cleared_by_the_next_unpacking(
+    binary: Path, home: Path
+) -> None:
+    """A run stopped while unpacking (or removing) leaves a scratch folder; one that a run
+    still holds (its lock) is being written and stays."""
     cache = home / ".cache" / "opstui"
-    stale, recent = cache / ".unpack-stale1", cache / ".unpack-recent"
-    for scratch in (stale, recent):
+    stopped, busy = cache / ".unpack-stopped", cache / ".unpack-busy"
+    for scratch in (stopped, busy):
         (scratch / "_internal").mkdir(parents=True)
         (scratch / "opstui").write_bytes(b"half")
     cache.chmod(0o700)
-    two_hours_ago = stale.stat().st_mtime - 7200
-    os.utime(stale, (two_hours_ago, two_hours_ago))
-
-    assert run_binary(binary, home, "--version").stdout == VERSION_LINE
+    holder = os.open(busy, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_SH)
+        assert run_binary(binary, home, "--version").stdout == VERSION_LINE
+    finally:
+        os.close(holder)
 
     name, _ = packed_folder()
-    # The recent one may be another first run's, still unpacking: it is left alone.
-    assert unpacked(cache) == [".unpack-recent", f"binary-{name}"]
+    assert unpacked(cache) == [".unpack-busy", f"binary-{name}"]
+
+
+def test_it_runs_where_there_is_no_proc(binary: Path, home: Path) -> None:
+    """Some containers mount no /proc: the file is found by the path it was started by."""
+    hidden = f"mount -t tmpfs none /proc && {binary} --version"
+
+    shown = subprocess.run(
+        ["unshare", "--net", "--mount", "--map-root-user", "sh", "-c", hidden],
+        env=bare_env(home),
+        cwd=home,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert (shown.returncode, shown.stdout, shown.stderr) == (0, VERSION_LINE, b"")
