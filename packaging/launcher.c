@@ -281,6 +281,19 @@ static int make_folders(const char *path) {
 static const char *usable_root(const char *root) {
     struct stat status;
     if (make_folders(root) != 0) return strerror(errno);
+    /* And no folder above it that another user could rename it away from under it: each
+     * one this user's or root's, and writable by others only with the sticky bit, as /tmp
+     * (so that what was checked below is still what is run). */
+    char above[PATH_MAX];
+    snprintf(above, sizeof above, "%s", root);
+    for (char *slash = strrchr(above, '/'); slash; slash = strrchr(above, '/')) {
+        *slash = '\0';
+        if (stat(above[0] ? above : "/", &status) != 0) return strerror(errno);
+        if (status.st_uid != geteuid() && status.st_uid != 0)
+            return "inside a folder of another user's";
+        if ((status.st_mode & 022) && !(status.st_mode & S_ISVTX))
+            return "inside a folder other users can write into";
+    }
     if (lstat(root, &status) != 0) return strerror(errno);
     if (!S_ISDIR(status.st_mode)) return "not a directory";
     if (status.st_uid != geteuid()) return "owned by another user";

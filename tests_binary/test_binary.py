@@ -323,7 +323,7 @@ def test_xdg_cache_home_is_where_it_unpacks(binary: Path, home: Path) -> None:
     assert not (home / ".cache").exists()
 
 
-@pytest.mark.parametrize("spoil", ["a file", "others may write"])
+@pytest.mark.parametrize("spoil", ["a file", "others may write", "others may write above"])
 def test_a_cache_it_cannot_use_sends_it_to_tmpdir(binary: Path, home: Path, spoil: str) -> None:
     """A cache folder it cannot make, or one another user could write into, is passed over
     for a folder of this user's own in TMPDIR; what another user may have put in the latter,
@@ -331,6 +331,10 @@ def test_a_cache_it_cannot_use_sends_it_to_tmpdir(binary: Path, home: Path, spoi
     name, _ = packed_folder()
     if spoil == "a file":
         (home / ".cache").write_text("not a folder\n", encoding="utf-8")
+    elif spoil == "others may write above":
+        # Another user could rename ~/.cache/opstui away after it was checked.
+        (home / ".cache").mkdir()
+        (home / ".cache").chmod(0o777)
     else:
         planted = home / ".cache" / "opstui" / f"binary-{name}" / "opstui"
         planted.parent.mkdir(parents=True)
