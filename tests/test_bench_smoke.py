@@ -55,9 +55,17 @@ def test_the_binary_comparison_times_every_program_and_holds_the_first_to_the_ta
 ) -> None:
     from bench import binary
 
-    # A stand-in for dist/opstui: the same program started through a launcher file.
+    # A stand-in for dist/opstui: the same program started through a launcher file, which
+    # notes whether it found what it keeps in the user's cache, as the real one unpacks there.
     launcher = tmp_path / "opstui"
-    launcher.write_text(f'#!/bin/sh\nexec {sys.executable} -m opstui "$@"\n', encoding="utf-8")
+    started = tmp_path / "started.txt"
+    launcher.write_text(
+        "#!/bin/sh\n"
+        f'if [ -d "$HOME/.cache/opstui" ]; then echo cached; else echo fresh; fi >> {started}\n'
+        'mkdir -p "$HOME/.cache/opstui"\n'
+        f'exec {sys.executable} -m opstui "$@"\n',
+        encoding="utf-8",
+    )
     launcher.chmod(0o755)
     samples = tmp_path / "samples.json"
 
@@ -83,7 +91,11 @@ def test_the_binary_comparison_times_every_program_and_holds_the_first_to_the_ta
     recorded = json.loads(samples.read_text(encoding="utf-8"))
     assert len(recorded["H"]) == 1
     assert {figure: len(runs) for figure, runs in recorded["launcher"].items()} == {
+        "first": 1,
         "version": 1,
         "export": 1,
         "tui": 1,
     }
+    # "first `--version`" ran with the cache emptied; the figures after it found it filled.
+    assert started.read_text(encoding="utf-8").split() == ["fresh", "cached", "cached", "cached"]
+    assert "| first `--version` | `--version` |" in table
