@@ -206,6 +206,13 @@ failed:
     return -1;
 }
 
+/* Whether the descriptor `held` is still the folder named `path`. */
+static int same_folder(int held, const char *path) {
+    struct stat open_one, named;
+    return fstat(held, &open_one) == 0 && lstat(path, &named) == 0 && S_ISDIR(named.st_mode) &&
+           open_one.st_ino == named.st_ino && open_one.st_dev == named.st_dev;
+}
+
 static int remove_entry(const char *path, const struct stat *status, int flag, struct FTW *walk) {
     (void)status, (void)flag, (void)walk;
     remove(path);
@@ -223,7 +230,7 @@ static void remove_unused(const char *root, const char *folder) {
     char gone[PATH_MAX];
     /* Out of the way under the lock first: a removal that is stopped half-way leaves a
      * scratch folder, never a build folder with files missing. */
-    if (flock(lock, LOCK_EX | LOCK_NB) == 0 &&
+    if (flock(lock, LOCK_EX | LOCK_NB) == 0 && same_folder(lock, folder) &&
         snprintf(gone, sizeof gone, "%s/%sgone-%ld", root, SCRATCH, (long)getpid()) <
             (int)sizeof gone &&
         rename(folder, gone) == 0)
@@ -235,7 +242,7 @@ static void remove_unused(const char *root, const char *folder) {
 static void remove_unlocked(const char *scratch) {
     int lock = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (lock < 0) return;
-    if (flock(lock, LOCK_EX | LOCK_NB) == 0) remove_tree(scratch);
+    if (flock(lock, LOCK_EX | LOCK_NB) == 0 && same_folder(lock, scratch)) remove_tree(scratch);
     close(lock);
 }
 
@@ -277,38 +284,33 @@ static int make_folders(const char *path) {
     return 0;
 }
 
-/* A cache root this user alone owns and writes: a real directory, not a link. */
-static const char *usable_root(const char *root) {
+/* A cache root this user alone owns and writes: a real directory, made if missing, and
+ * `root` replaced by its real path (no link left in it). NULL, or why it cannot be used. */
+static const char *usable_root(char *root, size_t size) {
     struct stat status;
-    if (make_folders(root) != 0) return strerror(errno);
-    /* And no folder above it that another user could rename it away from under it: each
-     * one this user's or root's, and writable by others only with the sticky bit, as /tmp
-     * (so that what was checked below is still what is run). */
+    char real[PATH_MAX];
+    if (make_folders(root) != 0 || realpath(root, real) == NULL) return strerror(errno);
+    if (strlen(real) >= size) return strerror(ENAMETOOLONG);
+    /* No folder above it that another user could rename it away from under it: each one
+     * this user's or root's, and writable by others only with the sticky bit, as /tmp (so
+     * that what was checked below is still what is run). */
     char above[PATH_MAX];
-    snprintf(above, sizeof above, "%s", root);
+    snprintf(above, sizeof above, "%s", real);
     for (char *slash = strrchr(above, '/'); slash; slash = strrchr(above, '/')) {
         *slash = '\0';
-        if (stat(above[0] ? above : "/", &status) != 0) return strerror(errno);
+        if (lstat(above[0] ? above : "/", &status) != 0) return strerror(errno);
         if (status.st_uid != geteuid() && status.st_uid != 0)
             return "inside a folder of another user's";
         if ((status.st_mode & 022) && !(status.st_mode & S_ISVTX))
             return "inside a folder other users can write into";
     }
-    if (lstat(root, &status) != 0) return strerror(errno);
+    if (lstat(real, &status) != 0) return strerror(errno);
     if (!S_ISDIR(status.st_mode)) return "not a directory";
     if (status.st_uid != geteuid()) return "owned by another user";
     if (status.st_mode & 022) return "writable by other users";
-    if (access(root, W_OK | X_OK) != 0) return strerror(errno);
+    if (access(real, W_OK | X_OK) != 0) return strerror(errno);
+    snprintf(root, size, "%s", real);
     return NULL;
-}
-
-/* Whether a folder unpacked before is there, this user's (whether it can run there, execv
- * tells). */
-static int unpacked(const char *folder, const char *program) {
-    struct stat status;
-    return lstat(folder, &status) == 0 && S_ISDIR(status.st_mode) &&
-           status.st_uid == geteuid() && lstat(program, &status) == 0 &&
-           S_ISREG(status.st_mode);
 }
 
 /* A shared lock on the folder open as `lock`, held through execv (the descriptor has no
@@ -316,6 +318,19 @@ static int unpacked(const char *folder, const char *program) {
  * meanwhile. The lock stays with the folder when it is renamed. */
 static int hold_shared(int lock) {
     if (lock >= 0 && flock(lock, LOCK_SH) == 0) return lock;
+    if (lock >= 0) close(lock);
+    return -1;
+}
+
+/* The folder unpacked before, locked: its descriptor, or -1 if it is not there (or not
+ * whole, or not this user's). Locked before it is looked at, and checked to be still the
+ * folder by that name once the lock is had: one being removed meanwhile is not taken. */
+static int locked_folder(const char *folder, const char *program) {
+    int lock = hold_shared(open(folder, O_RDONLY | O_DIRECTORY));
+    struct stat status;
+    if (lock >= 0 && same_folder(lock, folder) && fstat(lock, &status) == 0 &&
+        status.st_uid == geteuid() && lstat(program, &status) == 0 && S_ISREG(status.st_mode))
+        return lock;
     if (lock >= 0) close(lock);
     return -1;
 }
@@ -337,20 +352,11 @@ static int new_scratch(const char *root, char *scratch, size_t size) {
     return errno = EAGAIN, -1;
 }
 
-/* The folder unpacked under `root`, locked; unpacks it first if it is not there. 0 when it
- * is ready; otherwise -1, with the reason in `why`. */
-static int ready_folder(const struct packed *self, const char *root, const char *folder,
-                        const char *program, char *why, size_t why_size) {
-    /* The root first: what lies under one another user could write into is never run. */
-    const char *unusable = usable_root(root);
-    if (unusable) {
-        snprintf(why, why_size, "%s: %s", root, unusable);
-        return -1;
-    }
-    /* Locked before it is looked at: one being removed is gone once the lock is had. */
-    int lock = hold_shared(open(folder, O_RDONLY | O_DIRECTORY));
-    if (unpacked(folder, program)) return 0;
-    if (lock >= 0) close(lock);
+/* Unpack into a new scratch folder under `root` and rename it to `folder`: its locked
+ * descriptor, or -1 with the reason in `why` (-2 when another run renamed its own folder
+ * into place first, to be taken instead). A damaged file ends the run. */
+static int unpack_folder(const struct packed *self, const char *root, const char *folder,
+                         char *why, size_t why_size) {
     char scratch[PATH_MAX], what[PATH_MAX] = "its scratch folder";
     int into = new_scratch(root, scratch, sizeof scratch);
     if (into < 0) {
@@ -362,30 +368,53 @@ static int ready_folder(const struct packed *self, const char *root, const char 
     /* Written to the disk before the rename: a machine that stops right after the first run
      * must not find a folder by that name with files that never reached it. */
     if (result == 0 && syncfs(into) != 0) result = -1, saved = errno;
-    if (result != 0) {
-        remove_tree(scratch);
-        close(into);
-        if (saved == EBADMSG)
-            fail(1, "this file is damaged (its packed folder is not whole at %s): copy it again",
-                 what);
+    if (result == 0 && rename(scratch, folder) == 0) return into; /* keeps its lock */
+    if (result == 0) saved = errno;
+    remove_tree(scratch);
+    close(into);
+    if (result != 0 && saved == EBADMSG)
+        fail(1, "this file is damaged (its packed folder is not whole at %s): copy it again",
+             what);
+    if (result == 0 && (saved == EEXIST || saved == ENOTEMPTY)) return -2;
+    if (result != 0)
         snprintf(why, why_size, "cannot unpack into %s (%s): %s", root, what, strerror(saved));
-        return -1;
-    }
-    if (rename(scratch, folder) != 0) {
-        saved = errno;
-        remove_tree(scratch);
-        close(into);
-        /* Another first run, at the same moment, got there first: use its folder. */
-        if (saved == EEXIST || saved == ENOTEMPTY) {
-            hold_shared(open(folder, O_RDONLY | O_DIRECTORY));
-            if (unpacked(folder, program)) return 0;
-        }
+    else
         snprintf(why, why_size, "cannot unpack into %s: %s", folder, strerror(saved));
+    return -1;
+}
+
+/* The program of this build under `root` (made its real path), unpacked first if it is not
+ * there: the locked folder's descriptor, with `program` its path; or -1, with the reason in
+ * `why`. */
+static int ready_folder(const struct packed *self, char *root, size_t root_size, char *program,
+                        size_t program_size, char *why, size_t why_size) {
+    /* The root first: what lies under one another user could write into is never run. */
+    const char *unusable = usable_root(root, root_size);
+    char folder[PATH_MAX];
+    if (unusable) {
+        snprintf(why, why_size, "%s: %s", root, unusable);
         return -1;
     }
-    /* `into` is the folder now, and keeps its lock through execv. */
-    remove_superseded(root, folder);
-    return 0;
+    if (snprintf(folder, sizeof folder, "%s/%s%s", root, PREFIX, self->id) >=
+            (int)sizeof folder ||
+        snprintf(program, program_size, "%s/opstui", folder) >= (int)program_size) {
+        snprintf(why, why_size, "%s: %s", root, strerror(ENAMETOOLONG));
+        return -1;
+    }
+    /* Another run may be unpacking or removing the same folder at the same moment: each
+     * round either finds it whole and locked, or unpacks it. */
+    for (int round = 0; round < 8; round++) {
+        int lock = locked_folder(folder, program);
+        if (lock >= 0) return lock;
+        lock = unpack_folder(self, root, folder, why, why_size);
+        if (lock >= 0) {
+            remove_superseded(root, folder);
+            return lock;
+        }
+        if (lock == -1) return -1;
+    }
+    snprintf(why, why_size, "%s: other runs kept changing it", folder);
+    return -1;
 }
 
 static int absolute(const char *path) { return path && path[0] == '/'; }
@@ -407,17 +436,16 @@ int main(int argc, char **argv) {
 
     char first_reason[PATH_MAX * 2 + 64] = "";
     for (int index = 0; index < count; index++) {
-        char folder[PATH_MAX], program[PATH_MAX], why[PATH_MAX * 2 + 64];
-        if (snprintf(folder, sizeof folder, "%s/%s%s", roots[index], PREFIX, self.id) >=
-                (int)sizeof folder ||
-            snprintf(program, sizeof program, "%s/opstui", folder) >= (int)sizeof program) {
-            snprintf(why, sizeof why, "%s: %s", roots[index], strerror(ENAMETOOLONG));
-        } else if (ready_folder(&self, roots[index], folder, program, why, sizeof why) == 0) {
+        char program[PATH_MAX], why[PATH_MAX * 2 + 64];
+        int lock = ready_folder(&self, roots[index], sizeof roots[index], program,
+                                sizeof program, why, sizeof why);
+        if (lock >= 0) {
             /* The program finds the rest of its folder beside its argv[0] when there is no
              * /proc. execv only returns when it cannot run there (a noexec mount): next root. */
             argv[0] = program;
             execv(program, argv);
             snprintf(why, sizeof why, "cannot run %s: %s", program, strerror(errno));
+            close(lock);
         }
         if (!first_reason[0]) snprintf(first_reason, sizeof first_reason, "%s", why);
     }

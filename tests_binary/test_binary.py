@@ -323,7 +323,9 @@ def test_xdg_cache_home_is_where_it_unpacks(binary: Path, home: Path) -> None:
     assert not (home / ".cache").exists()
 
 
-@pytest.mark.parametrize("spoil", ["a file", "others may write", "others may write above"])
+@pytest.mark.parametrize(
+    "spoil", ["a file", "others may write", "others may write above", "a link to such a folder"]
+)
 def test_a_cache_it_cannot_use_sends_it_to_tmpdir(binary: Path, home: Path, spoil: str) -> None:
     """A cache folder it cannot make, or one another user could write into, is passed over
     for a folder of this user's own in TMPDIR; what another user may have put in the latter,
@@ -335,6 +337,11 @@ def test_a_cache_it_cannot_use_sends_it_to_tmpdir(binary: Path, home: Path, spoi
         # Another user could rename ~/.cache/opstui away after it was checked.
         (home / ".cache").mkdir()
         (home / ".cache").chmod(0o777)
+    elif spoil == "a link to such a folder":
+        # ~/.cache is a link, as it often is, into a folder other users may write into.
+        (home / "shared" / "cache").mkdir(parents=True)
+        (home / "shared").chmod(0o777)
+        (home / ".cache").symlink_to(home / "shared" / "cache")
     else:
         planted = home / ".cache" / "opstui" / f"binary-{name}" / "opstui"
         planted.parent.mkdir(parents=True)
@@ -490,6 +497,32 @@ def test_a_new_build_removes_the_earlier_ones_no_program_runs_from(
         assert terminal.wait_exit() == 0
     assert run_binary(old, home, "--version").stdout == VERSION_LINE
     assert unpacked(cache) == [earlier]
+
+
+def test_builds_racing_to_unpack_and_remove_each_other_all_run_whole(
+    binary: Path, home: Path
+) -> None:
+    """Three builds started together, twice each, three times over: every first run unpacks
+    and removes the others' folders while they start. Each run exports the demo, which reads
+    most of its folder, so a run whose files were removed under it would fail."""
+    builds = [binary, *(earlier_build(binary, home / version, version) for version in ("8", "9"))]
+    shutil.copyfile(DEMO, home / "demo.db")
+    expected = run_venv(home, "export", "demo.db", *WEEK).stdout
+    for _ in range(3):
+        runs = [
+            subprocess.Popen(
+                [str(build), "export", "demo.db", *WEEK],
+                env=bare_env(home),
+                cwd=home,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for build in builds * 2
+        ]
+        results = [(run.wait(timeout=120), *run.communicate()) for run in runs]
+        assert results == [(0, expected, b"")] * len(runs)
+    left = unpacked(home / ".cache" / "opstui")
+    assert [name for name in left if name.startswith(".unpack-")] == []
 
 
 def test_a_scratch_folder_no_run_holds_is_cleared_by_the_next_unpacking(
