@@ -44,6 +44,7 @@
 #define ENTRY_HEAD 17
 #define PREFIX "binary-"
 #define SCRATCH ".unpack-"
+#define LOCK_FILE ".opstui-lock"
 
 struct packed {
     int fd;
@@ -206,11 +207,24 @@ failed:
     return -1;
 }
 
-/* Whether the descriptor `held` is still the folder named `path`. */
-static int same_folder(int held, const char *path) {
+/* Each folder's lock is a file in it, LOCK_FILE (a regular file, as NFS carries locks on
+ * files only): it moves with its folder when the folder is renamed. Opened read-write, with
+ * `flags` added; -1 with errno if it cannot be. */
+static int open_lock(const char *folder, int flags) {
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/%s", folder, LOCK_FILE) >= (int)sizeof path)
+        return errno = ENAMETOOLONG, -1;
+    return open(path, O_RDWR | O_NOFOLLOW | flags, 0600);
+}
+
+/* Whether the lock file open as `held` is still the one in the folder named `folder`. */
+static int same_folder(int held, const char *folder) {
+    char path[PATH_MAX];
     struct stat open_one, named;
-    return fstat(held, &open_one) == 0 && lstat(path, &named) == 0 && S_ISDIR(named.st_mode) &&
-           open_one.st_ino == named.st_ino && open_one.st_dev == named.st_dev;
+    return snprintf(path, sizeof path, "%s/%s", folder, LOCK_FILE) < (int)sizeof path &&
+           fstat(held, &open_one) == 0 && lstat(path, &named) == 0 &&
+           S_ISREG(named.st_mode) && open_one.st_ino == named.st_ino &&
+           open_one.st_dev == named.st_dev;
 }
 
 static int remove_entry(const char *path, const struct stat *status, int flag, struct FTW *walk) {
@@ -225,7 +239,7 @@ static void remove_tree(const char *path) { nftw(path, remove_entry, 16, FTW_DEP
  * its folder for as long as it runs (hold_shared); removing takes it exclusively. A folder is
  * removed only under that lock, and only when no run holds it. */
 static void remove_unused(const char *root, const char *folder) {
-    int lock = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int lock = open_lock(folder, O_CREAT | O_CLOEXEC);
     if (lock < 0) return;
     char gone[PATH_MAX];
     /* Out of the way under the lock first: a removal that is stopped half-way leaves a
@@ -240,7 +254,10 @@ static void remove_unused(const char *root, const char *folder) {
 
 /* A scratch folder no run holds: one whose run was stopped while unpacking or removing. */
 static void remove_unlocked(const char *scratch) {
-    int lock = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int lock = open_lock(scratch, O_CLOEXEC);
+    /* No lock file: its run stopped before making it (or is about to, and will find its
+     * scratch folder gone and make another). */
+    if (lock < 0 && errno == ENOENT) remove_tree(scratch);
     if (lock < 0) return;
     if (flock(lock, LOCK_EX | LOCK_NB) == 0 && same_folder(lock, scratch)) remove_tree(scratch);
     close(lock);
@@ -288,8 +305,20 @@ static int make_folders(const char *path) {
  * `root` replaced by its real path (no link left in it). NULL, or why it cannot be used. */
 static const char *usable_root(char *root, size_t size) {
     struct stat status;
-    char real[PATH_MAX];
-    if (make_folders(root) != 0 || realpath(root, real) == NULL) return strerror(errno);
+    char real[PATH_MAX], part[PATH_MAX];
+    if (make_folders(root) != 0) return strerror(errno);
+    /* A link on the way is followed only if this user or root made it: another user's link
+     * (say $TMPDIR/opstui-UID planted in /tmp) would send the unpacking where they chose. */
+    size_t length = strlen(root);
+    for (size_t end = 1; end <= length; end++) {
+        if (end < length && root[end] != '/') continue;
+        memcpy(part, root, end);
+        part[end] = '\0';
+        if (lstat(part, &status) == 0 && S_ISLNK(status.st_mode) &&
+            status.st_uid != geteuid() && status.st_uid != 0)
+            return "a link of another user's on the way";
+    }
+    if (realpath(root, real) == NULL) return strerror(errno);
     if (strlen(real) >= size) return strerror(ENAMETOOLONG);
     /* No folder above it that another user could rename it away from under it: each one
      * this user's or root's, and writable by others only with the sticky bit, as /tmp (so
@@ -313,9 +342,9 @@ static const char *usable_root(char *root, size_t size) {
     return NULL;
 }
 
-/* A shared lock on the folder open as `lock`, held through execv (the descriptor has no
+/* A shared lock on the lock file open as `lock`, held through execv (the descriptor has no
  * close-on-exec) for as long as the program runs, so that no other run removes the folder
- * meanwhile. The lock stays with the folder when it is renamed. */
+ * meanwhile. */
 static int hold_shared(int lock) {
     if (lock >= 0 && flock(lock, LOCK_SH) == 0) return lock;
     if (lock >= 0) close(lock);
@@ -326,28 +355,29 @@ static int hold_shared(int lock) {
  * whole, or not this user's). Locked before it is looked at, and checked to be still the
  * folder by that name once the lock is had: one being removed meanwhile is not taken. */
 static int locked_folder(const char *folder, const char *program) {
-    int lock = hold_shared(open(folder, O_RDONLY | O_DIRECTORY));
+    int lock = hold_shared(open_lock(folder, O_CREAT));
     struct stat status;
-    if (lock >= 0 && same_folder(lock, folder) && fstat(lock, &status) == 0 &&
+    if (lock >= 0 && same_folder(lock, folder) && lstat(folder, &status) == 0 &&
         status.st_uid == geteuid() && lstat(program, &status) == 0 && S_ISREG(status.st_mode))
         return lock;
     if (lock >= 0) close(lock);
     return -1;
 }
 
-/* A new scratch folder under `root`, locked (one no run holds may be removed by another
- * run's cleanup at any moment, so it is made again if that happened before the lock). */
-static int new_scratch(const char *root, char *scratch, size_t size) {
+/* A new scratch folder under `root`, open as `into`, and its lock held: the lock's
+ * descriptor, or -1 with errno. One no run holds may be removed by another run's cleanup at
+ * any moment, so it is made again if that happened before the lock was had. */
+static int new_scratch(const char *root, char *scratch, size_t size, int *into) {
     for (int attempt = 0; attempt < 8; attempt++) {
         if (snprintf(scratch, size, "%s/%sXXXXXX", root, SCRATCH) >= (int)size)
             return errno = ENAMETOOLONG, -1;
         if (mkdtemp(scratch) == NULL) return -1;
-        int into = hold_shared(open(scratch, O_RDONLY | O_DIRECTORY));
-        struct stat held, named;
-        if (into >= 0 && fstat(into, &held) == 0 && stat(scratch, &named) == 0 &&
-            held.st_ino == named.st_ino && held.st_dev == named.st_dev)
-            return into;
-        if (into >= 0) close(into);
+        *into = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int lock = *into < 0 ? -1 : hold_shared(open_lock(scratch, O_CREAT | O_EXCL));
+        if (lock >= 0 && same_folder(lock, scratch)) return lock;
+        if (lock >= 0) close(lock);
+        if (*into >= 0) close(*into);
+        remove_unlocked(scratch);
     }
     return errno = EAGAIN, -1;
 }
@@ -358,20 +388,28 @@ static int new_scratch(const char *root, char *scratch, size_t size) {
 static int unpack_folder(const struct packed *self, const char *root, const char *folder,
                          char *why, size_t why_size) {
     char scratch[PATH_MAX], what[PATH_MAX] = "its scratch folder";
-    int into = new_scratch(root, scratch, sizeof scratch);
-    if (into < 0) {
+    int into = -1, lock = new_scratch(root, scratch, sizeof scratch, &into);
+    if (lock < 0) {
         snprintf(why, why_size, "%s: %s", root, strerror(errno));
         return -1;
     }
+    /* The modes as packed, whatever the umask: a folder unpacked under umask 0177 must
+     * still run under any other. */
+    mode_t umask_before = umask(0);
     int result = unpack(self, into, what, sizeof what);
     int saved = errno;
+    umask(umask_before);
     /* Written to the disk before the rename: a machine that stops right after the first run
      * must not find a folder by that name with files that never reached it. */
     if (result == 0 && syncfs(into) != 0) result = -1, saved = errno;
-    if (result == 0 && rename(scratch, folder) == 0) return into; /* keeps its lock */
+    if (result == 0 && rename(scratch, folder) == 0) {
+        close(into);
+        return lock; /* the lock file went with the folder */
+    }
     if (result == 0) saved = errno;
     remove_tree(scratch);
     close(into);
+    close(lock);
     if (result != 0 && saved == EBADMSG)
         fail(1, "this file is damaged (its packed folder is not whole at %s): copy it again",
              what);
@@ -412,6 +450,10 @@ static int ready_folder(const struct packed *self, char *root, size_t root_size,
             return lock;
         }
         if (lock == -1) return -1;
+        /* A folder by that name is there: another run's, just renamed into place, or one
+         * that is not whole (a file of it deleted by hand), which no run holds: removed. */
+        if ((lock = locked_folder(folder, program)) >= 0) return lock;
+        remove_unused(root, folder);
     }
     snprintf(why, why_size, "%s: other runs kept changing it", folder);
     return -1;
@@ -425,14 +467,21 @@ int main(int argc, char **argv) {
     struct packed self;
     open_self(&self, argv[0]);
 
+    /* Where it may unpack, in order; a path too long to hold is left out. */
     char roots[3][PATH_MAX];
     int count = 0;
     const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
     const char *temporary = getenv("TMPDIR");
-    if (absolute(cache)) snprintf(roots[count++], PATH_MAX, "%s/opstui", cache);
-    else if (absolute(home)) snprintf(roots[count++], PATH_MAX, "%s/.cache/opstui", home);
-    snprintf(roots[count++], PATH_MAX, "%s/opstui-%lu",
-             absolute(temporary) ? temporary : "/tmp", (unsigned long)geteuid());
+    if (absolute(cache) && snprintf(roots[count], PATH_MAX, "%s/opstui", cache) < PATH_MAX)
+        count++;
+    else if (!absolute(cache) && absolute(home) &&
+             snprintf(roots[count], PATH_MAX, "%s/.cache/opstui", home) < PATH_MAX)
+        count++;
+    if (absolute(temporary) && snprintf(roots[count], PATH_MAX, "%s/opstui-%lu", temporary,
+                                        (unsigned long)geteuid()) < PATH_MAX)
+        count++;
+    else
+        snprintf(roots[count++], PATH_MAX, "/tmp/opstui-%lu", (unsigned long)geteuid());
 
     char first_reason[PATH_MAX * 2 + 64] = "";
     for (int index = 0; index < count; index++) {

@@ -264,6 +264,19 @@ def test_the_demo_opens_in_a_terminal_and_every_screen_shows(binary: Path, home:
 VERSION_LINE = f"opstui {__version__}\n".encode()
 
 
+LOCK = ".opstui-lock"
+"""The file in each unpacked folder that its runs hold a lock on."""
+
+
+def unpacked_files(folder: Path) -> dict[str, bytes]:
+    """The files of an unpacked folder by path, but its lock."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file() and path.name != LOCK
+    }
+
+
 def unpacked(root: Path) -> list[str]:
     """What a cache root holds: the unpacked folders' and any scratch folders' names."""
     return sorted(path.name for path in root.iterdir()) if root.is_dir() else []
@@ -278,11 +291,8 @@ def test_the_first_run_unpacks_once_into_the_user_s_cache(binary: Path, home: Pa
     assert (first.returncode, first.stdout, first.stderr) == (0, VERSION_LINE, b"")
     assert unpacked(cache) == [f"binary-{name}"]
     folder = cache / f"binary-{name}"
-    assert {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in folder.rglob("*")
-        if path.is_file()
-    } == files
+    assert unpacked_files(folder) == files
+    assert (folder / LOCK).read_bytes() == b""
     assert (cache.stat().st_mode & 0o777, folder.stat().st_mode & 0o777) == (0o700, 0o700)
     program = folder / "opstui"
     before = program.stat()
@@ -525,6 +535,55 @@ def test_builds_racing_to_unpack_and_remove_each_other_all_run_whole(
     assert [name for name in left if name.startswith(".unpack-")] == []
 
 
+def test_a_folder_unpacked_under_a_strict_umask_runs_under_any(binary: Path, home: Path) -> None:
+    strict = f"umask 177 && {binary} --version"
+
+    shown = subprocess.run(
+        offline(["sh", "-c", strict]), env=bare_env(home), cwd=home, capture_output=True
+    )
+
+    assert (shown.returncode, shown.stdout, shown.stderr) == (0, VERSION_LINE, b"")
+    name, entries = bundle.read_packed(BUILT)
+    folder = home / ".cache" / "opstui" / f"binary-{name}"
+    modes = {entry.path: entry.mode for entry in entries}
+    assert {path: (folder / path).stat().st_mode & 0o777 for path in modes} == modes
+    assert run_binary(binary, home, "--version").stdout == VERSION_LINE
+
+
+def test_a_folder_missing_its_program_is_unpacked_again(binary: Path, home: Path) -> None:
+    assert run_binary(binary, home, "--version").stdout == VERSION_LINE
+    name, files = packed_folder()
+    folder = home / ".cache" / "opstui" / f"binary-{name}"
+    (folder / "opstui").unlink()
+
+    shown = run_binary(binary, home, "--version")
+
+    assert (shown.returncode, shown.stdout, shown.stderr) == (0, VERSION_LINE, b"")
+    assert unpacked_files(folder) == files
+    assert unpacked(home / ".cache" / "opstui") == [f"binary-{name}"]
+
+
+def test_another_user_s_link_in_tmpdir_is_not_followed(binary: Path, home: Path) -> None:
+    """$TMPDIR/opstui-UID made, as a link into a folder of theirs, by another user before
+    this one's first run there: refused, and nothing is unpacked into (or removed from)
+    where it points."""
+    (home / ".cache").write_text("not a folder\n", encoding="utf-8")
+    temporary, theirs = home / "other-tmp", home / "theirs"
+    temporary.mkdir()
+    temporary.chmod(0o1777)
+    (theirs / "binary-0.0.1-precious").mkdir(parents=True)
+    link = temporary / f"opstui-{os.geteuid()}"
+    link.symlink_to(theirs)
+    os.lchown(link, 12345, 12345)
+    env = {**bare_env(home), "TMPDIR": str(temporary)}
+
+    shown = run_binary(binary, home, "--version", env=env)
+
+    assert (shown.returncode, shown.stdout) == (1, b"")
+    assert shown.stderr.count(b"\n") == 1
+    assert sorted(path.name for path in theirs.iterdir()) == ["binary-0.0.1-precious"]
+
+
 def test_a_scratch_folder_no_run_holds_is_cleared_by_the_next_unpacking(
     binary: Path, home: Path
 ) -> None:
@@ -535,8 +594,9 @@ def test_a_scratch_folder_no_run_holds_is_cleared_by_the_next_unpacking(
     for scratch in (stopped, busy):
         (scratch / "_internal").mkdir(parents=True)
         (scratch / "opstui").write_bytes(b"half")
+        (scratch / LOCK).write_bytes(b"")
     cache.chmod(0o700)
-    holder = os.open(busy, os.O_RDONLY | os.O_DIRECTORY)
+    holder = os.open(busy / LOCK, os.O_RDWR)
     try:
         fcntl.flock(holder, fcntl.LOCK_SH)
         assert run_binary(binary, home, "--version").stdout == VERSION_LINE
