@@ -11,7 +11,9 @@
  * itself (execv) with binary-ID/opstui and the same arguments: same process, same exit code,
  * same signals, and nothing unpacked again. A cache it cannot use (not a folder, not this
  * user's alone, not writable, on a mount that runs nothing) is passed over for the next one.
- * Unpacking a new build removes the folders of earlier ones that no running program uses.
+ * Unpacking a new build removes the folders of earlier ones that no running program uses:
+ * each run holds a shared lock on a file in its folder (LOCK_FILE, made by the launcher, not
+ * packed) for as long as it runs.
  *
  * The file ends with a trailer (TRAILER_SIZE bytes, little-endian):
  *     id[64]       the folder's name after "binary-", NUL-padded: [A-Za-z0-9._-]
