@@ -46,7 +46,7 @@ def folder_entries(folder: Path) -> Iterator[Entry]:
     for directory, subdirectories, files in os.walk(folder):
         subdirectories.sort()
         base = Path(directory)
-        for name in [*sorted(subdirectories), *sorted(files)]:
+        for name in [*subdirectories, *sorted(files)]:
             path = base / name
             relative = path.relative_to(folder).as_posix()
             status = path.lstat()

@@ -210,23 +210,26 @@ failed:
 }
 
 /* Each folder's lock is a file in it, LOCK_FILE (a regular file, as NFS carries locks on
- * files only): it moves with its folder when the folder is renamed. Opened read-write, with
- * `flags` added; -1 with errno if it cannot be. */
+ * files only): it moves with its folder when the folder is renamed. Its path into `path`
+ * (PATH_MAX bytes): 0, or -1 with errno when too long. */
+static int lock_path(const char *folder, char *path) {
+    if (snprintf(path, PATH_MAX, "%s/%s", folder, LOCK_FILE) < PATH_MAX) return 0;
+    return errno = ENAMETOOLONG, -1;
+}
+
+/* `folder`'s lock file opened read-write, with `flags` added; -1 with errno if it cannot be. */
 static int open_lock(const char *folder, int flags) {
     char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s/%s", folder, LOCK_FILE) >= (int)sizeof path)
-        return errno = ENAMETOOLONG, -1;
-    return open(path, O_RDWR | O_NOFOLLOW | flags, 0600);
+    return lock_path(folder, path) != 0 ? -1 : open(path, O_RDWR | O_NOFOLLOW | flags, 0600);
 }
 
 /* Whether the lock file open as `held` is still the one in the folder named `folder`. */
 static int same_folder(int held, const char *folder) {
     char path[PATH_MAX];
     struct stat open_one, named;
-    return snprintf(path, sizeof path, "%s/%s", folder, LOCK_FILE) < (int)sizeof path &&
-           fstat(held, &open_one) == 0 && lstat(path, &named) == 0 &&
-           S_ISREG(named.st_mode) && open_one.st_ino == named.st_ino &&
-           open_one.st_dev == named.st_dev;
+    return lock_path(folder, path) == 0 && fstat(held, &open_one) == 0 &&
+           lstat(path, &named) == 0 && S_ISREG(named.st_mode) &&
+           open_one.st_ino == named.st_ino && open_one.st_dev == named.st_dev;
 }
 
 static int remove_entry(const char *path, const struct stat *status, int flag, struct FTW *walk) {
@@ -237,9 +240,9 @@ static int remove_entry(const char *path, const struct stat *status, int flag, s
 
 static void remove_tree(const char *path) { nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
-/* Whether a program runs from `folder` (build folders): every run holds a shared lock on
- * its folder for as long as it runs (hold_shared); removing takes it exclusively. A folder is
- * removed only under that lock, and only when no run holds it. */
+/* A build folder removed if no program runs from it: every run holds a shared lock on its
+ * folder's lock file for as long as it runs (hold_shared); removing takes it exclusively, so
+ * only when no run holds it, and checks it is still the folder by that name. */
 static void remove_unused(const char *root, const char *folder) {
     int lock = open_lock(folder, O_CREAT | O_CLOEXEC);
     if (lock < 0) return;

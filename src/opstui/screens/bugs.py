@@ -56,9 +56,10 @@ UNDO_DEPTH = 100
 """How many decisions `u` can take back."""
 
 MARK_ALL_LIMIT = 5_000
+"""`*` marks every row of the view up to this many; a longer list is filtered first."""
+
 COUNT_GROUP = "bugs-count"
 """The workers counting a title filter's matches (`BugsScreen.count_list`)."""
-"""`*` marks every row of the view up to this many; a longer list is filtered first."""
 
 PANEL_MIN_HEIGHT = 34
 """From this many rows the highlighted bug's detail is shown under the list."""
